@@ -1,0 +1,56 @@
+"""Application factory: ``flask --app app …`` from the repository root."""
+
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from flask_appbuilder import AppBuilder
+
+from .extensions import db, migrate
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+log = logging.getLogger(__name__)
+
+
+class ConfigurationError(RuntimeError):
+    pass
+
+
+def check_configuration(config) -> None:
+    """Refuse to run production with the development defaults."""
+    if config.get("DOSSIER_ENV") == "production":
+        if config.get("SECRET_KEY") in (None, "", config.get("DEFAULT_SECRET_KEY")):
+            raise ConfigurationError(
+                "SECRET_KEY is the development default: set a random secret for production."
+            )
+        if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+            log.warning("Production is running on the embedded SQLite database.")
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=os.environ.get("DOSSIER_INSTANCE_DIR", str(BASE_DIR / "instance")))
+    app.config.from_object("config")
+    if os.environ.get("DOSSIER_CONFIG"):
+        app.config.from_envvar("DOSSIER_CONFIG")
+    app.config.update(overrides or {})
+    check_configuration(app.config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    import models  # noqa: F401  (maps and versions every table before FAB starts)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
+    with app.app_context():
+        appbuilder = AppBuilder(update_perms=False)
+        appbuilder.init_app(app, db.session)
+        from views import register_views
+
+        register_views(appbuilder)
+        appbuilder.post_init()
+
+    from .cli import dossier
+
+    app.cli.add_command(dossier)
+    return app

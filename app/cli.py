@@ -1,0 +1,41 @@
+"""``flask --app app dossier …`` commands."""
+
+import sys
+
+import click
+from flask.cli import with_appcontext
+
+
+@click.group(help="Operate the dossier system.")
+def dossier():
+    pass
+
+
+@dossier.command(help="Apply migrations, load code tables, create permissions and roles. Safe to repeat.")
+@with_appcontext
+def init():
+    from jobs.setup import initialise
+
+    report = initialise()
+    click.echo(
+        f"code items: +{report.code_items_added} ~{report.code_items_updated} -{report.code_items_removed}; "
+        f"role grants added: {sum(report.grants_added.values())}"
+    )
+    click.echo("database is up to date" if not report.changed else "database initialised")
+
+
+@dossier.command(help="Create demonstration dossiers and one account per role.")
+@click.option("--officials", type=click.IntRange(min=0), default=200, show_default=True)
+@click.option("--demo-password", required=True, help="Password of every demo account.")
+@click.option("--seed", "rng_seed", type=int, default=20261125, show_default=True, help="Random seed.")
+@with_appcontext
+def seed(officials, demo_password, rng_seed):
+    from jobs.seed import seed as run_seed
+
+    def progress(done, total):
+        if sys.stderr.isatty() or done == total or done % 20000 == 0:
+            click.echo(f"\r{done}/{total} officials", nl=done == total, err=True)
+
+    result = run_seed(officials, demo_password, rng_seed=rng_seed, progress=progress)
+    rows = sum(result["counts"].values())
+    click.echo(f"seeded {officials} officials, {rows} rows in {result['seconds']:.1f}s")

@@ -1,0 +1,89 @@
+"""Default configuration of the dossier system.
+
+Every value here can be overridden by an environment variable of the same name
+(see ``_env`` below) or by a Python file named in ``DOSSIER_CONFIG`` (read after
+this module, the way Superset reads ``superset_config``). A production deployment
+(``DOSSIER_ENV=production``) refuses to start with the default secret key.
+"""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+from flask_appbuilder.const import AUTH_DB
+from flask_babel import lazy_gettext
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("DOSSIER_INSTANCE_DIR", BASE_DIR / "instance"))
+
+DOSSIER_ENV = os.environ.get("DOSSIER_ENV", "development")
+
+# Known so that start-up can refuse it in production; fine for a newcomer's laptop.
+DEFAULT_SECRET_KEY = "development-only-secret-change-me"
+SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+
+
+def database_url(url: str | None) -> str:
+    """Accept the plain ``postgresql://`` URLs operators write and use psycopg 3."""
+    if not url:
+        return f"sqlite:///{INSTANCE_DIR / 'dossier.db'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
+SQLALCHEMY_TRACK_MODIFICATIONS = False
+SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+# Alembic owns the schema; FAB must never create tables behind its back, and
+# permissions are synchronised by `flask dossier init`, not by every web worker.
+FAB_CREATE_DB = False
+FAB_UPDATE_PERMS = False
+FAB_ADD_SECURITY_API = False
+FAB_API_SWAGGER_UI = False
+
+APP_NAME = lazy_gettext("Officials' electronic dossier system")
+APP_THEME = ""
+FAB_SECURITY_MANAGER_CLASS = "security.manager.DossierSecurityManager"
+FAB_INDEX_VIEW = "views.home.HomeView"
+
+AUTH_TYPE = AUTH_DB
+AUTH_ROLE_ADMIN = "Admin"
+AUTH_ROLE_PUBLIC = "Public"
+AUTH_USER_REGISTRATION = False
+
+# The UI speaks Simplified Chinese unless the user picks another language.
+BABEL_DEFAULT_LOCALE = "zh"
+BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "babel" / "translations")
+LANGUAGES = {
+    "zh": {"flag": "cn", "name": "简体中文"},
+    "zh_Hant": {"flag": "hk", "name": "繁體中文"},
+    "en": {"flag": "gb", "name": "English"},
+}
+
+PERMANENT_SESSION_LIFETIME = timedelta(minutes=30)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+WTF_CSRF_ENABLED = True
+WTF_CSRF_TIME_LIMIT = None
+
+# Days within which material received must be entered (§3.2 及时录入).
+DOSSIER_ENTRY_DEADLINE_DAYS = 15
+
+
+def _env(name, cast=str):
+    value = os.environ.get(name)
+    return None if value is None else cast(value)
+
+
+for _name, _cast in (
+    ("DOSSIER_ENTRY_DEADLINE_DAYS", int),
+    ("APP_NAME", str),
+    ("BABEL_DEFAULT_LOCALE", str),
+):
+    _value = _env(_name, _cast)
+    if _value is not None:
+        globals()[_name] = _value

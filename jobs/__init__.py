@@ -1,0 +1,1 @@
+"""Scheduled and command-line operations."""

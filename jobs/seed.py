@@ -1,0 +1,335 @@
+"""``flask dossier seed``: realistic demonstration dossiers and one account per role.
+
+Built for 100,000 officials: rows are generated in memory and written with bulk
+inserts in chunks. Continuum is bypassed for speed, so the version tables are
+filled the way Continuum itself would have done for one transaction that
+inserted every row (operation 0, no end transaction): history starts consistent.
+"""
+
+import random
+import time
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import func, insert, select, text
+from sqlalchemy_continuum import version_class, versioning_manager
+
+from app.extensions import db
+from models import DOSSIER_MODELS, SECTIONS, Department, Official
+from models.validation import add_years, citizen_id_check_digit
+from security.roles import ROLE_LABELS
+
+DEPARTMENTS = [
+    ("D01", "办公室", False),
+    ("D02", "组织人事处", True),
+    ("D03", "财务处", False),
+    ("D04", "政策法规处", False),
+    ("D05", "综合规划处", False),
+    ("D06", "信息中心", False),
+    ("D07", "机关党委", False),
+    ("D08", "纪检监察室", False),
+    ("D09", "审计处", False),
+    ("D10", "宣传处", False),
+    ("D11", "机关服务中心", False),
+    ("D12", "外事处", False),
+]
+
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "慕容")
+GIVEN_MALE = "伟强磊军勇杰涛斌超明刚平辉鹏华飞鑫波宁健亮俊峰建国志文博海东林毅浩宇晨"
+GIVEN_FEMALE = "芳娜敏静丽艳娟霞秀燕玲桂丹萍红琳洁婷雪慧颖倩琴云莉晶欣悦瑶"
+# Two-part names written with the interpunct, by ethnicity code (GB/T 3304).
+MINORITY_NAMES = {
+    "05": (("艾力", "买买提", "阿不都", "热合曼", "吐尔逊", "艾合买提"), ("古丽", "阿依古丽", "热依拉", "米热古丽")),
+    "17": (("努尔兰", "叶尔兰", "别克", "阿斯哈尔"), ("阿依达娜", "古丽娜尔", "加娜尔")),
+    "04": (("扎西", "次仁", "多吉", "旺堆"), ("卓玛", "央金", "拉姆", "德吉")),
+}
+FATHER_NAMES = ("买买提", "吐尔洪", "阿布都拉", "达吾提", "努尔", "热西提", "次旦", "平措")
+ETHNICITY_WEIGHTS = [("01", 90), ("05", 2), ("17", 1), ("04", 1), ("03", 2), ("08", 2), ("06", 1), ("11", 1)]
+REGIONS = ("110101", "110105", "310104", "320102", "330106", "370102", "420106", "440106",
+           "510104", "610113", "650102", "654002", "540102", "210102", "230103", "350102")
+PLACES = ("北京市", "上海市", "江苏南京", "浙江杭州", "山东济南", "湖北武汉", "广东广州", "四川成都",
+          "陕西西安", "新疆乌鲁木齐", "新疆伊宁", "西藏拉萨", "辽宁沈阳", "黑龙江哈尔滨", "福建福州")
+SCHOOLS = ("北京大学", "清华大学", "中国人民大学", "复旦大学", "南京大学", "武汉大学", "中山大学",
+           "四川大学", "西安交通大学", "新疆大学", "中央民族大学", "中共中央党校（国家行政学院）")
+HIGH_SCHOOLS = ("市第一中学", "市实验中学", "县第二中学", "师范大学附属中学")
+MAJORS = ("法学", "汉语言文学", "经济学", "行政管理", "计算机科学与技术", "会计学", "公共管理", "历史学")
+POSTS = ("科员", "副主任科员", "主任科员", "副处长", "处长", "副主任", "主任", "一级调研员", "二级调研员")
+TRAININGS = ("处级干部任职培训班", "公务员初任培训", "党的理论专题培训班", "数字政府建设专题研讨班",
+             "依法行政能力提升培训", "保密知识培训")
+REWARDS = (("优秀公务员", "本单位"), ("嘉奖", "本单位"), ("三等功", "市人力资源和社会保障局"),
+           ("优秀共产党员", "机关党委"), ("先进工作者", "市人民政府"))
+PROJECTS = ("年度重点工作专项考核", "脱贫攻坚专项考核", "营商环境优化专项考核", "数字化改革专项考核")
+GRADES = [("1", 15), ("2", 80), ("3", 4), ("4", 1)]
+CHANNELS = ("self", "hr", "department")
+ROLE_ACCOUNTS = tuple(ROLE_LABELS)
+
+
+def weighted(rng: random.Random, pairs):
+    codes, weights = zip(*pairs)
+    return rng.choices(codes, weights)[0]
+
+
+def random_day(rng: random.Random, start: date, end: date) -> date:
+    if end <= start:
+        return start
+    return start + timedelta(days=rng.randrange((end - start).days + 1))
+
+
+def citizen_id(rng: random.Random, birth: date, gender: str, region: str | None = None) -> str:
+    """A citizen ID (GB 11643) whose date and gender digit agree with the person."""
+    seq = rng.randrange(0, 500) * 2 + (1 if gender == "1" else 0)
+    first17 = f"{region or rng.choice(REGIONS)}{birth:%Y%m%d}{seq:03d}"
+    return first17 + citizen_id_check_digit(first17)
+
+
+def person_name(rng: random.Random, gender: str, ethnicity: str) -> str:
+    if ethnicity in MINORITY_NAMES:
+        given = MINORITY_NAMES[ethnicity][0 if gender == "1" else 1]
+        return f"{rng.choice(given)}·{rng.choice(FATHER_NAMES)}"
+    surname = rng.choice(COMPOUND_SURNAMES) if rng.random() < 0.01 else rng.choice(SURNAMES)
+    pool = GIVEN_MALE if gender == "1" else GIVEN_FEMALE
+    return surname + "".join(rng.choice(pool) for _ in range(rng.choice((1, 2, 2))))
+
+
+@dataclass
+class Dossier:
+    official: dict
+    sections: dict  # table name → list of row dicts (without official_id)
+
+
+class DossierFactory:
+    """Consistent dossiers: every date follows birth, work and study in order."""
+
+    def __init__(self, rng: random.Random, departments: list[int], today: date | None = None):
+        self.rng = rng
+        self.departments = departments
+        self.today = today or date.today()
+        self.used_ids: set[str] = set()
+
+    def common(self) -> dict:
+        rng = self.rng
+        channel = rng.choice(CHANNELS)
+        return {
+            "source_channel": channel,
+            "source_department_id": rng.choice(self.departments) if channel == "department" else None,
+            "received_on": random_day(rng, self.today - timedelta(days=3650), self.today),
+            "review_state": "approved",
+        }
+
+    def official(self) -> dict:
+        rng, today = self.rng, self.today
+        gender = rng.choice("12")
+        ethnicity = weighted(rng, ETHNICITY_WEIGHTS)
+        birth = random_day(rng, add_years(today, -60), add_years(today, -23))
+        work_start = random_day(rng, add_years(birth, 22), min(add_years(birth, 24), today))
+        cid = citizen_id(rng, birth, gender)
+        while cid in self.used_ids:
+            cid = citizen_id(rng, birth, gender)
+        self.used_ids.add(cid)
+        party = rng.random() < 0.75
+        return {
+            "name": person_name(rng, gender, ethnicity),
+            "gender": gender,
+            "birth_date": birth,
+            "ethnicity": ethnicity,
+            "native_place": rng.choice(PLACES),
+            "political_status": "01" if party else rng.choice(("03", "05", "12", "13")),
+            "education": weighted(rng, [("21", 70), ("14", 25), ("11", 5)]),
+            "degree": None,
+            "work_start_date": work_start,
+            "party_join_date": random_day(rng, add_years(birth, 18), min(add_years(birth, 35), today)) if party else None,
+            "citizen_id": cid,
+            "department_id": rng.choice(self.departments),
+            "post": rng.choice(POSTS),
+            "status": weighted(rng, [("1", 94), ("2", 3), ("3", 3)]),
+            "office_phone": f"0{rng.randint(10, 99)}-{rng.randint(60000000, 89999999)}",
+            "mobile": f"1{rng.choice('3589')}{rng.randint(0, 999999999):09d}",
+            "email": f"u{rng.randrange(10**8):08d}@gov.example.cn",
+            **self.common(),
+        }
+
+    def dossier(self) -> Dossier:
+        official = self.official()
+        rng, today = self.rng, self.today
+        birth, work_start = official["birth_date"], official["work_start_date"]
+        s: dict[str, list[dict]] = {model.__tablename__: [] for model in SECTIONS}
+
+        def add(model, **row):
+            s[model.__tablename__].append({**self.common(), **row})
+
+        from models.career import Education, WorkExperience
+        from models.evaluation import AnnualAssessment, SpecialAssessment
+        from models.integrity_file import IntegrityReport, IntegrityRisk, ViolationRecord
+        from models.other import Achievement, DutyReport, PersonalMatterReport
+        from models.rewards import Reward, Sanction
+        from models.training import Training, TrainingOutcome
+
+        hs_start = date(birth.year + 15, 9, 1)
+        add(Education, school=rng.choice(PLACES) + rng.choice(HIGH_SCHOOLS), major=None,
+            education="61", degree=None, start_date=hs_start, graduation_date=date(birth.year + 18, 7, 1))
+        uni_start = date(birth.year + 18, 9, 1)
+        major_code = rng.choice(("03", "05", "02", "12", "08"))
+        add(Education, school=rng.choice(SCHOOLS), major=rng.choice(MAJORS), education="21",
+            degree="4" + major_code, start_date=uni_start, graduation_date=date(birth.year + 22, 7, 1))
+        official["degree"] = "4" + major_code
+        if official["education"] in ("14", "11"):
+            grad = min(date(birth.year + 22 + rng.randint(3, 8), 7, 1), today)
+            add(Education, school=rng.choice(SCHOOLS), major=rng.choice(MAJORS), education="14",
+                degree="3" + major_code, start_date=max(date(birth.year + 22, 9, 1), grad - timedelta(days=1000)),
+                graduation_date=grad)
+            official["degree"] = "3" + major_code
+
+        # Consecutive posts from the first job to today.
+        start = work_start
+        for i in range(rng.randint(3, 6)):
+            end = min(random_day(rng, start + timedelta(days=365), start + timedelta(days=365 * 8)), today)
+            last = i == 5 or end >= today - timedelta(days=30)
+            add(WorkExperience, unit=f"{rng.choice(PLACES)}{rng.choice(('人民政府', '发展和改革委员会', '财政局', '教育局'))}",
+                post=rng.choice(POSTS), start_date=start, end_date=None if last else end)
+            if last:
+                break
+            start = end + timedelta(days=1)
+
+        for year in range(max(work_start.year + 1, today.year - 5), today.year):
+            add(AnnualAssessment, year=year, grade=weighted(rng, GRADES), comments="德才表现良好，完成年度目标任务。")
+        if rng.random() < 0.5:
+            add(SpecialAssessment, project=rng.choice(PROJECTS), result=rng.choice(("优秀", "良好", "合格")),
+                assessed_on=random_day(rng, max(work_start, today - timedelta(days=1800)), today))
+        for _ in range(rng.randint(1, 3)):
+            t_start = random_day(rng, work_start, today - timedelta(days=10))
+            add(Training, name=rng.choice(TRAININGS), start_date=t_start, end_date=t_start + timedelta(days=rng.randint(2, 9)),
+                place=rng.choice(PLACES), institution=rng.choice(SCHOOLS[-2:]), hours=rng.choice((16, 24, 40, 56, 80)))
+            if rng.random() < 0.5:
+                add(TrainingOutcome, certificate="结业证书", certificate_no=f"PX{rng.randrange(10**8):08d}",
+                    summary="系统学习了相关理论与业务知识。", obtained_on=min(t_start + timedelta(days=10), today))
+        for _ in range(rng.choice((0, 1, 1, 2))):
+            title, body = rng.choice(REWARDS)
+            add(Reward, title=title, granting_body=body, granted_on=random_day(rng, work_start, today),
+                level=rng.choice(("3", "4", "5")))
+        if rng.random() < 0.02:
+            decided = random_day(rng, work_start, today)
+            add(Sanction, kind=rng.choice(("P1", "A1", "A2")), reason="违反工作纪律。", deciding_body="纪检监察室",
+                decided_on=decided, period_months=6, ends_on=decided + timedelta(days=182))
+        for year in range(today.year - rng.randint(1, 3), today.year):
+            add(IntegrityReport, period=f"{year}年度", submitted_on=date(year + 1, 1, 20), summary="严格遵守廉洁自律各项规定。")
+            add(DutyReport, year=year, title=f"{year}年度述职述廉报告", content="认真履行岗位职责，廉洁从政。",
+                reported_on=date(year + 1, 1, 15))
+        add(IntegrityRisk, risk_point=rng.choice(("资金审批", "项目评审", "干部选拔", "政府采购")),
+            controls="实行集体决策和全程留痕。", identified_on=random_day(rng, max(work_start, today - timedelta(days=1000)), today))
+        if rng.random() < 0.005:
+            add(ViolationRecord, occurred_on=random_day(rng, work_start, today), description="未按规定报告个人有关事项。",
+                handling="批评教育", handled_on=None)
+        for _ in range(rng.choice((0, 1, 1, 2))):
+            add(PersonalMatterReport, kind=rng.choice(("01", "02", "05", "06")),
+                reported_on=random_day(rng, max(work_start, today - timedelta(days=1500)), today), content="按规定如实报告。")
+        if rng.random() < 0.5:
+            add(Achievement, title="牵头完成重点改革任务", description="推动业务流程再造，办理时限压缩一半。",
+                achieved_on=random_day(rng, work_start, today))
+        return Dossier(official, s)
+
+
+def ensure_departments() -> list[int]:
+    existing = {d.code for d in db.session.scalars(select(Department))}
+    for code, name, is_hr in DEPARTMENTS:
+        if code not in existing:
+            db.session.add(Department(code=code, name=name, is_hr=is_hr))
+    db.session.commit()
+    return list(db.session.scalars(select(Department.id).order_by(Department.id)))
+
+
+def ensure_accounts(password: str) -> dict[str, object]:
+    """One account per role, named after the role key; an existing one gets the new password."""
+    sm = current_app.appbuilder.sm
+    users = {}
+    for key in ROLE_ACCOUNTS:
+        role = sm.find_role(key)
+        if role is None:
+            raise RuntimeError(f"role {key!r} is missing: run `flask dossier init` first")
+        user = sm.find_user(username=key)
+        if user is None:
+            user = sm.add_user(key, str(ROLE_LABELS[key]), "演示", f"{key}@dossier.local", role, password)
+            if not user:
+                raise RuntimeError(f"could not create the account {key!r}")
+        else:
+            sm.reset_password(user.id, password)
+        users[key] = user
+    return users
+
+
+def _next_id(model) -> int:
+    return (db.session.scalar(select(func.max(model.id))) or 0) + 1
+
+
+def _write_versions(tx_id: int, first_ids: dict) -> None:
+    """One version row per seeded row, as Continuum writes for an insert."""
+    for model in DOSSIER_MODELS:
+        table, vtable = model.__table__, version_class(model).__table__
+        cols = [c.name for c in table.columns if c.name in vtable.c]
+        names = ", ".join(f'"{c}"' for c in cols)
+        db.session.execute(text(
+            f'INSERT INTO {vtable.name} ({names}, transaction_id, operation_type) '
+            f'SELECT {names}, :tx, 0 FROM {table.name} WHERE id >= :first'
+        ), {"tx": tx_id, "first": first_ids[model]})
+
+
+def _fix_sequences() -> None:
+    if db.engine.dialect.name == "postgresql":
+        for model in DOSSIER_MODELS:
+            db.session.execute(text(
+                f"SELECT setval(pg_get_serial_sequence('{model.__tablename__}', 'id'), "
+                f"(SELECT COALESCE(MAX(id), 1) FROM {model.__tablename__}))"
+            ))
+
+
+def seed(officials: int, password: str, rng_seed: int = 20261125, chunk: int = 2000, progress=None) -> dict:
+    """Create ``officials`` dossiers and the demo accounts; returns counts and timing."""
+    started = time.perf_counter()
+    department_ids = ensure_departments()
+    users = ensure_accounts(password)
+    clerk_id = users["clerk"].id
+    factory = DossierFactory(random.Random(rng_seed), department_ids)
+    factory.used_ids |= set(db.session.scalars(select(Official.citizen_id)))
+
+    first_ids = {model: _next_id(model) for model in DOSSIER_MODELS}
+    next_official = first_ids[Official]
+    now = datetime.now()
+    stamp = {"entered_by_id": clerk_id, "changed_by_id": clerk_id, "entered_at": now, "changed_at": now}
+    counts = {model.__tablename__: 0 for model in DOSSIER_MODELS}
+    done = 0
+    while done < officials:
+        batch = min(chunk, officials - done)
+        official_rows, section_rows = [], {model.__tablename__: [] for model in SECTIONS}
+        for _ in range(batch):
+            dossier = factory.dossier()
+            official_rows.append({"id": next_official, **dossier.official, **stamp})
+            for table_name, rows in dossier.sections.items():
+                section_rows[table_name].extend({**row, **stamp, "official_id": next_official} for row in rows)
+            next_official += 1
+        db.session.execute(insert(Official.__table__), official_rows)
+        counts["official"] += batch
+        for model in SECTIONS:
+            rows = section_rows[model.__tablename__]
+            if rows:
+                db.session.execute(insert(model.__table__), rows)
+                counts[model.__tablename__] += len(rows)
+        done += batch
+        if progress:
+            progress(done, officials)
+
+    if officials:
+        demo = db.session.get(Official, first_ids[Official])
+        if db.session.scalar(select(Official.id).where(Official.account_id == users["official"].id)) is None:
+            db.session.execute(
+                Official.__table__.update().where(Official.id == demo.id).values(account_id=users["official"].id)
+            )
+        _fix_sequences()
+        transaction = versioning_manager.transaction_cls(issued_at=now, user_id=None, remote_addr=None)
+        db.session.add(transaction)
+        db.session.flush()
+        _write_versions(transaction.id, first_ids)
+    db.session.commit()
+    return {"counts": counts, "seconds": time.perf_counter() - started}

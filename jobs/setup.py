@@ -1,0 +1,63 @@
+"""``flask dossier init``: schema, code tables, permissions and roles. Idempotent."""
+
+from dataclasses import dataclass, field
+
+import flask_migrate
+from flask import current_app
+from sqlalchemy import delete, select
+
+from app.extensions import db
+from models import codes
+from models.codes import CodeItem
+from security.roles import sync_roles
+
+
+@dataclass
+class InitReport:
+    code_items_added: int = 0
+    code_items_updated: int = 0
+    code_items_removed: int = 0
+    grants_added: dict = field(default_factory=dict)
+
+    @property
+    def changed(self) -> bool:
+        return bool(
+            self.code_items_added or self.code_items_updated or self.code_items_removed
+            or any(self.grants_added.values())
+        )
+
+
+def load_code_tables(report: InitReport) -> None:
+    wanted = {(r["table_name"], r["code"]): r for r in codes.rows()}
+    existing = {(i.table_name, i.code): i for i in db.session.scalars(select(CodeItem))}
+    for key, row in wanted.items():
+        item = existing.get(key)
+        if item is None:
+            db.session.add(CodeItem(**row))
+            report.code_items_added += 1
+        elif any(getattr(item, k) != v for k, v in row.items()):
+            for k, v in row.items():
+                setattr(item, k, v)
+            report.code_items_updated += 1
+    for key in existing.keys() - wanted.keys():
+        db.session.execute(delete(CodeItem).where(CodeItem.id == existing[key].id))
+        report.code_items_removed += 1
+
+
+def initialise() -> InitReport:
+    """Bring the database to the current schema, reference data and role grants."""
+    flask_migrate.upgrade(directory=current_app.extensions["migrate"].directory)
+    report = InitReport()
+    load_code_tables(report)
+    db.session.commit()
+
+    appbuilder = current_app.appbuilder
+    sm = appbuilder.sm
+    sm.add_role(sm.auth_role_admin)
+    sm.add_role(sm.auth_role_public)
+    # Creates the permission rows of every registered view and menu (and gives
+    # them all to FAB's Admin role, which no account of the product holds).
+    appbuilder.add_permissions(update_perms=True)
+    report.grants_added = sync_roles(sm)
+    db.session.commit()
+    return report

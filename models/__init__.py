@@ -1,0 +1,25 @@
+"""Every table of the product. Importing this package maps and versions them all.
+
+SQLAlchemy-Continuum must be set up before the first versioned model is declared,
+and FAB's User must be mapped before ``configure_mappers()`` builds the version
+classes (their transaction table points at it).
+"""
+
+import sqlalchemy as sa
+from sqlalchemy_continuum import make_versioned
+from sqlalchemy_continuum.plugins import FlaskPlugin
+
+make_versioned(user_cls="User", plugins=[FlaskPlugin()])
+
+import flask_appbuilder.security.sqla.models  # noqa: E402,F401
+
+from .codes import CodeItem  # noqa: E402
+from .organisation import Department  # noqa: E402
+from .sections import AREAS, BY_KEY, DOSSIER_MODELS, SECTIONS  # noqa: E402
+from .official import Official  # noqa: E402
+from . import validation  # noqa: E402
+
+sa.orm.configure_mappers()
+validation.install_guard(DOSSIER_MODELS)
+
+__all__ = ["AREAS", "BY_KEY", "CodeItem", "DOSSIER_MODELS", "Department", "Official", "SECTIONS"]

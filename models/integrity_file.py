@@ -1,0 +1,47 @@
+"""Integrity file section (§2.6 廉政档案): reports, risk points and controls, violations."""
+
+from flask_appbuilder import Model
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Column, String, Text
+
+from .base import SectionRecord, date_column
+
+
+class IntegrityReport(SectionRecord, Model):
+    __tablename__ = "integrity_report"
+    section_key = "integrity_report"
+    section_area = "integrity"
+    section_label = _l("Integrity report")
+    list_columns = ("submitted_on", "period")
+    order_by = ("submitted_on",)
+
+    period = Column(String(50), nullable=False)
+    submitted_on = date_column(nullable=False, min_age=16)
+    summary = Column(Text, nullable=False)
+
+
+class IntegrityRisk(SectionRecord, Model):
+    __tablename__ = "integrity_risk"
+    section_key = "integrity_risk"
+    section_area = "integrity"
+    section_label = _l("Risk point and controls")
+    list_columns = ("identified_on", "risk_point", "controls")
+    order_by = ("identified_on",)
+
+    risk_point = Column(Text, nullable=False)
+    controls = Column(Text, nullable=False)
+    identified_on = date_column(min_age=16)
+
+
+class ViolationRecord(SectionRecord, Model):
+    __tablename__ = "violation_record"
+    section_key = "violation_record"
+    section_area = "integrity"
+    section_label = _l("Violation record")
+    list_columns = ("occurred_on", "description", "handled_on")
+    order_by = ("occurred_on",)
+
+    occurred_on = date_column(nullable=False, min_age=16)
+    description = Column(Text, nullable=False)
+    handling = Column(Text)
+    handled_on = date_column(after="occurred_on")

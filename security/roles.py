@@ -1,0 +1,151 @@
+"""Roles as data (shared/DESIGN.md §1, §5.1) and their synchronisation into FAB.
+
+A role grants a tier per dossier area, optionally narrowed per section, plus
+permissions on the other screens. ``sync_roles`` writes them into FAB's tables;
+from then on the security administrator edits them in FAB's own role screen.
+"""
+
+from flask_babel import lazy_gettext as _l
+
+from models import AREAS, DOSSIER_MODELS
+
+# Write-only: a clerk enters material into the integrity file without reading it back.
+ADD = ("can_add",)
+READ = ("can_list", "can_show")
+MODIFY = READ + ("can_add", "can_edit")
+DELETE = MODIFY + ("can_delete",)
+FORM = ("can_this_form_get", "can_this_form_post")
+
+ROLE_LABELS = {
+    "clerk": _l("Records clerk"),
+    "dept_head": _l("Department head"),
+    "hr_reviewer": _l("HR reviewer"),
+    "archivist": _l("Archivist"),
+    "unit_head": _l("Unit head"),
+    "sysadmin": _l("System administrator"),
+    "secadmin": _l("Security administrator"),
+    "auditor": _l("Security auditor"),
+    "inspector": _l("Inspector"),
+    "official": _l("Official"),
+}
+
+ALL_AREAS = dict.fromkeys(AREAS)
+
+# role → {area key or section key: tier}; a section key overrides its area.
+DOSSIER_ACCESS = {
+    "clerk": {
+        "basic": MODIFY, "career": MODIFY, "evaluation": MODIFY, "training": MODIFY,
+        "rewards": MODIFY, "sanction": ADD, "integrity": ADD, "other": MODIFY,
+    },
+    "dept_head": {
+        "basic": READ, "career": READ, "evaluation": READ, "training": READ,
+        "rewards": READ, "other": READ,
+    },
+    "hr_reviewer": {area: DELETE for area in ALL_AREAS},
+    "archivist": {area: READ for area in ALL_AREAS},
+    "unit_head": {area: READ for area in ALL_AREAS},
+    "inspector": {"basic": READ},
+    "sysadmin": {},
+    "secadmin": {},
+    "auditor": {},
+    "official": {},
+}
+
+# What every signed-in user may do with their own account.
+OWN_ACCOUNT = {
+    "UserInfoEditView": FORM,
+    "ResetMyPasswordView": FORM,
+    "UserDBModelView": ("can_userinfo",),
+}
+
+# role → {FAB view permission name: permissions}, for screens outside the dossier.
+OTHER_ACCESS = {
+    "clerk": {"DepartmentView": READ},
+    "dept_head": {"DepartmentView": READ},
+    "hr_reviewer": {"DepartmentView": MODIFY, "CodeItemView": READ},
+    "archivist": {"DepartmentView": READ, "CodeItemView": READ},
+    "unit_head": {"DepartmentView": READ},
+    "inspector": {"DepartmentView": READ},
+    # Accounts belong to the system administrator ...
+    "sysadmin": {
+        "UserDBModelView": DELETE + ("can_userinfo",),
+        "ResetPasswordView": FORM,
+        "DepartmentView": READ,
+    },
+    # ... roles and permissions to the security administrator ...
+    "secadmin": {
+        "RoleModelView": DELETE,
+        "UserGroupModelView": DELETE,
+        "PermissionModelView": ("can_list",),
+        "ViewMenuModelView": ("can_list",),
+        "PermissionViewModelView": ("can_list",),
+        "UserDBModelView": ("can_list", "can_show", "can_edit"),
+    },
+    # ... and the auditor reads, changing nothing.
+    "auditor": {
+        "UserDBModelView": READ,
+        "RoleModelView": READ,
+        "PermissionViewModelView": ("can_list",),
+    },
+    "official": {},
+}
+
+# FAB's own security screens and their menu entries.
+SECURITY_MENU = {
+    "UserDBModelView": ("List Users", "Security"),
+    "RoleModelView": ("List Roles", "Security"),
+    "UserGroupModelView": ("List Groups", "Security"),
+    "PermissionModelView": ("Base Permissions", "Security"),
+    "ViewMenuModelView": ("Views/Menus", "Security"),
+    "PermissionViewModelView": ("Permission on Views/Menus", "Security"),
+}
+
+
+def section_tier(role: str, model) -> tuple:
+    access = DOSSIER_ACCESS[role]
+    if model.section_key in access:
+        return access[model.section_key] or ()
+    return access.get(model.section_area) or ()
+
+
+def permissions_of(role: str) -> set[tuple[str, str]]:
+    """Every (permission, view or menu) pair the role holds, menus included."""
+    from views import MENU
+
+    grants: dict[str, tuple] = {f"{m.__name__}View": section_tier(role, m) for m in DOSSIER_MODELS}
+    for view, perms in {**OWN_ACCOUNT, **OTHER_ACCESS[role]}.items():
+        grants[view] = tuple(dict.fromkeys(grants.get(view, ()) + perms))
+
+    pairs = {(perm, view) for view, perms in grants.items() for perm in perms}
+    menus = {**MENU, **SECURITY_MENU}
+    for view, perms in grants.items():
+        if "can_list" in perms and view in menus:
+            item, category = menus[view]
+            pairs |= {("menu_access", item), ("menu_access", category)}
+    return pairs
+
+
+class UnknownPermission(LookupError):
+    pass
+
+
+def sync_roles(sm) -> dict[str, int]:
+    """Create the roles and grant what the data says; returns grants added per role.
+
+    Runs after FAB has created the permissions of every registered view, so a
+    grant naming a permission no view has is a mistake in the data and stops init.
+    Permissions granted beyond the data (by the security administrator in the UI)
+    are left alone: re-running init must not undo an approved decision.
+    """
+    added = {}
+    for role_name in ROLE_LABELS:
+        role = sm.find_role(role_name) or sm.add_role(role_name)
+        held = {(pv.permission.name, pv.view_menu.name) for pv in role.permissions}
+        missing = sorted(permissions_of(role_name) - held)
+        for perm, view in missing:
+            permission_view = sm.find_permission_view_menu(perm, view)
+            if permission_view is None:
+                raise UnknownPermission(f"role {role_name}: no view grants {perm} on {view}")
+            sm.add_permission_role(role, permission_view)
+        added[role_name] = len(missing)
+    return added

@@ -1,0 +1,180 @@
+"""Shared fixtures: one migrated database per run, an account per role, data factories.
+
+The suite runs on SQLite by default. With ``DOSSIER_TEST_DATABASE_URL`` naming a
+PostgreSQL server (e.g. ``postgresql://127.0.0.1:5432/test``) it creates a fresh
+database on that server for the run and drops it afterwards; a server that
+cannot be reached fails the run, it never skips.
+"""
+
+import os
+import random
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, delete, select, text
+from sqlalchemy_continuum import version_class, versioning_manager
+from sqlalchemy_utils import create_database
+
+from config import database_url
+
+DEMO_PASSWORD = "Test-Pass-2026!"
+ROLE_KEYS = (
+    "clerk", "dept_head", "hr_reviewer", "archivist", "unit_head",
+    "sysadmin", "secadmin", "auditor", "inspector", "official",
+)
+
+
+class Databases:
+    """Creates throw-away databases of the kind this run is testing."""
+
+    def __init__(self, tmp_path_factory):
+        self.server = os.environ.get("DOSSIER_TEST_DATABASE_URL")
+        self.tmp = tmp_path_factory
+        self.created = []
+
+    @property
+    def kind(self):
+        return "postgresql" if self.server else "sqlite"
+
+    def new(self, name="dossier") -> str:
+        if not self.server:
+            return f"sqlite:///{self.tmp.mktemp(name) / 'dossier.db'}"
+        url = database_url(self.server)
+        base = url.rsplit("/", 1)[0]
+        url = f"{base}/{name}_{uuid.uuid4().hex[:10]}"
+        create_database(url)
+        self.created.append(url)
+        return url
+
+    def drop_all(self):
+        if not self.created:
+            return
+        server = create_engine(self.created[0].rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
+        with server.connect() as conn:
+            for url in self.created:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)'))
+        server.dispose()
+
+
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory):
+    dbs = Databases(tmp_path_factory)
+    yield dbs
+    dbs.drop_all()
+
+
+def make_app(url, **overrides):
+    from app import create_app
+
+    return create_app({
+        "SQLALCHEMY_DATABASE_URI": url,
+        "TESTING": True,
+        "WTF_CSRF_ENABLED": False,
+        "SECRET_KEY": "test-secret",
+        "SERVER_NAME": None,
+        **overrides,
+    })
+
+
+@pytest.fixture(scope="session")
+def app(databases, tmp_path_factory):
+    """The app on a database built by the migrations, with roles and one account per role."""
+    os.environ.setdefault("DOSSIER_INSTANCE_DIR", str(tmp_path_factory.mktemp("instance")))
+    application = make_app(databases.new())
+    with application.app_context():
+        from jobs.seed import ensure_accounts, ensure_departments
+        from jobs.setup import initialise
+
+        initialise()
+        ensure_departments()
+        ensure_accounts(DEMO_PASSWORD)
+    yield application
+    with application.app_context():
+        from app.extensions import db
+
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    from app.extensions import db as _db
+
+    with app.app_context():
+        yield _db
+        _db.session.rollback()
+
+
+@pytest.fixture(autouse=True)
+def _clean_dossiers(request):
+    """Each test starts with no dossiers and no history; accounts and roles stay."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    from app.extensions import db as _db
+    from models import DOSSIER_MODELS
+
+    with app.app_context():
+        _db.session.rollback()
+        for model in reversed(DOSSIER_MODELS):
+            _db.session.execute(delete(version_class(model).__table__))
+            _db.session.execute(delete(model.__table__))
+        _db.session.execute(delete(versioning_manager.transaction_cls.__table__))
+        _db.session.commit()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def login_as(client):
+    """``login_as("clerk")`` signs the test client in as that role's account."""
+
+    def _login(role: str, password: str = DEMO_PASSWORD):
+        client.get("/logout/")
+        response = client.post("/login/", data={"username": role, "password": password})
+        assert response.status_code == 302, f"login as {role} failed"
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def users(db):
+    from flask import current_app
+
+    return {key: current_app.appbuilder.sm.find_user(username=key) for key in ROLE_KEYS}
+
+
+@pytest.fixture
+def departments(db):
+    from models import Department
+
+    return list(db.session.scalars(select(Department).order_by(Department.code)))
+
+
+@pytest.fixture
+def factory(db, departments):
+    """Valid, consistent dossier data (the seed's generator with a fixed random seed)."""
+    from jobs.seed import DossierFactory
+
+    return DossierFactory(random.Random(7), [d.id for d in departments])
+
+
+@pytest.fixture
+def make_official(db, factory):
+    """Insert an official through the ORM (so versioned, validated) and return it."""
+    from models import Official
+
+    def _make(**overrides):
+        values = factory.official()
+        values.update(overrides)
+        official = Official(**values)
+        db.session.add(official)
+        db.session.commit()
+        return official
+
+    return _make

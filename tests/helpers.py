@@ -1,0 +1,52 @@
+"""Helpers for reading what a user sees and what the database holds."""
+
+import re
+from datetime import date
+
+from sqlalchemy import func, select
+
+
+def row_count(db, model, **where) -> int:
+    query = select(func.count()).select_from(model)
+    for key, value in where.items():
+        query = query.where(getattr(model, key) == value)
+    return db.session.scalar(query)
+
+
+def messages(html: str) -> list[str]:
+    """Flash messages and field errors as the user reads them."""
+    found = re.findall(r'<div class="alert[^"]*"[^>]*>(.*?)</div>', html, re.S)
+    found += re.findall(r'<span class="help-block[^"]*"[^>]*>(.*?)</span>', html, re.S)
+    found += re.findall(r'<span class="[^"]*text-danger[^"]*"[^>]*>(.*?)</span>', html, re.S)
+    return [re.sub(r"<[^>]+>|&times;|\s+", " ", f).strip() for f in found if f.strip()]
+
+
+def form_data(model, row: dict, official_id=None) -> dict:
+    """A record as its form would post it (dates ISO, relations by id, blanks empty)."""
+    data = {}
+    for column in model.__table__.columns:
+        key = column.key
+        if key not in row or key in ("id", "review_state", "entered_by_id", "changed_by_id", "entered_at", "changed_at"):
+            continue
+        value = row[key]
+        if key.endswith("_id") and column.foreign_keys:
+            key = key[:-3]
+        if isinstance(value, date):
+            value = value.isoformat()
+        data[key] = "" if value is None else str(value)
+    if official_id is not None:
+        data["official"] = str(official_id)
+    return data
+
+
+def sample_rows(factory) -> dict:
+    """One generated row for every section (drawing dossiers until each has appeared)."""
+    samples = {}
+    from models import SECTIONS
+
+    while len(samples) < len(SECTIONS):
+        dossier = factory.dossier()
+        for table_name, rows in dossier.sections.items():
+            if rows and table_name not in samples:
+                samples[table_name] = (dossier.official, rows[0])
+    return samples

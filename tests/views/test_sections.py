@@ -1,0 +1,126 @@
+"""A records clerk enters material through the generated forms."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy_continuum import version_class
+
+from models import SECTIONS, Official
+from models.career import WorkExperience
+from tests.helpers import form_data, messages, row_count, sample_rows
+
+
+def view_url(model, action, *args):
+    return f"/{model.__name__.lower()}view/{action}" + "".join(f"/{a}" for a in args)
+
+
+@pytest.mark.parametrize("model", SECTIONS, ids=lambda m: m.section_key)
+def test_clerk_adds_a_record_in_every_section(model, db, login_as, factory, make_official, users):
+    official_row, row = sample_rows(factory)[model.__tablename__]
+    official = make_official(**official_row)
+    client = login_as("clerk")
+
+    # The clerk starts from the official page and follows its "add material" link.
+    page = client.get(f"/officialview/show/{official.id}").get_data(as_text=True)
+    add_url = view_url(model, "add") + f"?_flt_0_official={official.id}"
+    assert add_url.replace("&", "&amp;") in page or add_url in page
+
+    response = client.post(add_url, data=form_data(model, row))
+    assert response.status_code == 302, messages(response.get_data(as_text=True))
+
+    record = db.session.scalars(select(model).where(model.official_id == official.id)).one()
+    assert record.entered_by_id == users["clerk"].id
+    assert record.review_state == "draft"
+    versions = record.versions.all()
+    assert len(versions) == 1 and versions[0].transaction.user_id == users["clerk"].id
+
+
+def test_official_added_through_the_form_gets_every_basic_field(db, login_as, factory, users):
+    row = factory.official()
+    client = login_as("clerk")
+    response = client.post("/officialview/add", data=form_data(Official, row))
+    assert response.status_code == 302, messages(response.get_data(as_text=True))
+    official = db.session.scalars(select(Official).where(Official.citizen_id == row["citizen_id"])).one()
+    for key in ("name", "gender", "birth_date", "ethnicity", "department_id", "mobile", "email"):
+        assert getattr(official, key) == row[key], key
+    assert official.entered_by_id == users["clerk"].id
+
+
+def test_invalid_citizen_id_is_refused_in_chinese_and_nothing_is_written(db, login_as, factory):
+    row = factory.official()
+    bad = row["citizen_id"][:17] + ("0" if row["citizen_id"][17] != "0" else "1")
+    client = login_as("clerk")
+    response = client.post("/officialview/add", data=form_data(Official, {**row, "citizen_id": bad}))
+    shown = " ".join(messages(response.get_data(as_text=True)))
+    assert response.status_code == 200
+    assert "公民身份号码" in shown and "校验位错误" in shown
+    assert row_count(db, Official) == 0
+
+
+def test_end_before_start_is_refused_in_chinese_and_nothing_is_written(db, login_as, factory, make_official):
+    official_row, row = sample_rows(factory)["work_experience"]
+    official = make_official(**official_row)
+    end = row["start_date"] - timedelta(days=1)
+    client = login_as("clerk")
+    response = client.post(
+        view_url(WorkExperience, "add"),
+        data=form_data(WorkExperience, {**row, "end_date": end}, official_id=official.id),
+    )
+    shown = " ".join(messages(response.get_data(as_text=True)))
+    assert "结束日期" in shown and "不能早于开始日期" in shown
+    assert row_count(db, WorkExperience) == 0
+
+
+def test_work_before_the_official_was_sixteen_is_refused(db, login_as, factory, make_official):
+    official_row, row = sample_rows(factory)["work_experience"]
+    official = make_official(**official_row)
+    too_early = official.birth_date + timedelta(days=365 * 10)
+    client = login_as("clerk")
+    response = client.post(
+        view_url(WorkExperience, "add"),
+        data=form_data(WorkExperience, {**row, "start_date": too_early, "end_date": None}, official_id=official.id),
+    )
+    shown = " ".join(messages(response.get_data(as_text=True)))
+    assert "开始日期" in shown and "16" in shown
+    assert row_count(db, WorkExperience) == 0
+
+
+def test_every_edit_leaves_a_version_with_actor_and_old_and_new_values(db, login_as, factory, make_official, users):
+    official_row, row = sample_rows(factory)["work_experience"]
+    official = make_official(**official_row)
+    client = login_as("clerk")
+    client.post(view_url(WorkExperience, "add"), data=form_data(WorkExperience, row, official_id=official.id))
+    record = db.session.scalars(select(WorkExperience)).one()
+    old_post = record.post
+
+    login_as("hr_reviewer")
+    response = client.post(
+        view_url(WorkExperience, "edit", record.id),
+        data=form_data(WorkExperience, {**row, "post": "档案室主任"}),
+    )
+    assert response.status_code == 302, messages(response.get_data(as_text=True))
+
+    db.session.expire_all()
+    versions = db.session.scalars(
+        select(version_class(WorkExperience)).where(version_class(WorkExperience).id == record.id)
+        .order_by(version_class(WorkExperience).transaction_id)
+    ).all()
+    assert len(versions) == 2
+    assert versions[0].transaction.user_id == users["clerk"].id
+    assert versions[1].transaction.user_id == users["hr_reviewer"].id
+    assert versions[1].changeset["post"] == [old_post, "档案室主任"]
+    assert versions[1].transaction.remote_addr == "127.0.0.1"
+
+
+def test_editing_basic_information_is_versioned_too(db, login_as, make_official, users):
+    official = make_official()
+    client = login_as("clerk")
+    data = form_data(Official, {c.key: getattr(official, c.key) for c in Official.__table__.columns})
+    data["post"] = "一级调研员"
+    response = client.post(f"/officialview/edit/{official.id}", data=data)
+    assert response.status_code == 302, messages(response.get_data(as_text=True))
+    db.session.expire_all()
+    last = db.session.get(Official, official.id).versions.all()[-1]
+    assert last.transaction.user_id == users["clerk"].id
+    assert last.changeset["post"][1] == "一级调研员"

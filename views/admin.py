@@ -1,0 +1,37 @@
+"""Reference data screens: departments and the national code tables."""
+
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import lazy_gettext as _l
+
+from models import CodeItem, Department
+from models.codes import TABLE_LABELS
+
+from models.labels import LABELS
+
+from .base import DossierModelView
+
+
+class DepartmentView(DossierModelView):
+    datamodel = SQLAInterface(Department)
+    list_title = show_title = _l("Departments")
+    add_title = _l("Add department")
+    edit_title = _l("Edit department")
+    label_columns = {**LABELS, "name": _l("Name")}
+    list_columns = ["code", "name", "is_hr"]
+    add_columns = edit_columns = show_columns = ["code", "name", "is_hr"]
+    search_columns = ["code", "name"]
+    base_order = ("code", "asc")
+
+
+class CodeItemView(DossierModelView):
+    """Read-only: the tables are national standards shipped with the product."""
+
+    datamodel = SQLAInterface(CodeItem)
+    base_permissions = ["can_list", "can_show"]
+    list_title = show_title = _l("Code tables")
+    label_columns = {**LABELS, "name": _l("Name")}
+    list_columns = ["table_name", "code", "name", "name_zh_hant", "name_en"]
+    show_columns = list_columns
+    search_columns = ["table_name", "code", "name"]
+    base_order = ("table_name", "asc")
+    formatters_columns = {"table_name": lambda t: str(TABLE_LABELS.get(t, t))}

@@ -1,0 +1,111 @@
+"""The official page and one screen per dossier section, generated from ``models.sections``."""
+
+from flask import url_for
+from flask_appbuilder import expose, has_access
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import lazy_gettext as _l
+
+from models import SECTIONS, Official
+
+from .base import DossierModelView, metadata_attrs
+
+SOURCE_COLUMNS = ["source_channel", "source_department", "received_on"]
+ENTRY_COLUMNS = ["review_state", "entered_by", "entered_at", "changed_by", "changed_at"]
+# Columns every section record has (models.base.SectionRecord), shown in their own block.
+_COMMON = {
+    "id", "official_id", "source_channel", "source_department_id", "received_on",
+    "review_state", "entered_at", "entered_by_id", "changed_at", "changed_by_id",
+}
+
+
+def content_columns(model) -> list[str]:
+    """The section's own fields, in declaration order, relations by their name."""
+    names = []
+    for column in model.__table__.columns:
+        if column.key in _COMMON:
+            continue
+        if column.foreign_keys and column.key.endswith("_id"):
+            names.append(column.key[: -len("_id")])
+        else:
+            names.append(column.key)
+    return names
+
+
+def section_view(model) -> type:
+    content = content_columns(model)
+    attrs = {
+        "datamodel": SQLAInterface(model),
+        "list_title": model.section_label,
+        "show_title": model.section_label,
+        "add_title": model.section_label,
+        "edit_title": model.section_label,
+        "list_columns": ["official", *model.list_columns, "review_state"],
+        "show_columns": ["official", *content, *SOURCE_COLUMNS, *ENTRY_COLUMNS],
+        "add_columns": ["official", *content, *SOURCE_COLUMNS],
+        # A record never moves to another official's dossier.
+        "edit_columns": [*content, *SOURCE_COLUMNS],
+        "search_columns": ["official", *[c for c in content if c != "training"]],
+        "base_order": (model.order_by[0], "desc"),
+        **metadata_attrs(model),
+    }
+    return type(f"{model.__name__}View", (DossierModelView,), attrs)
+
+
+SECTION_VIEWS = tuple(section_view(model) for model in SECTIONS)
+
+BASIC_COLUMNS = [
+    "name", "gender", "birth_date", "ethnicity", "native_place", "political_status",
+    "education", "degree", "work_start_date", "party_join_date", "citizen_id",
+    "department", "post", "status",
+]
+CONTACT_COLUMNS = ["office_phone", "mobile", "email"]
+
+
+class OfficialView(DossierModelView):
+    """The official page: basic information, then every section on its own tab."""
+
+    datamodel = SQLAInterface(Official)
+    list_title = _l("Officials")
+    show_title = _l("Official's dossier")
+    add_title = _l("Add official")
+    edit_title = _l("Edit basic information")
+
+    list_columns = ["name", "gender", "birth_date", "department", "post", "status"]
+    search_columns = ["name", "department", "post", "status", "gender", "political_status", "education"]
+    add_columns = [*BASIC_COLUMNS, *CONTACT_COLUMNS, *SOURCE_COLUMNS]
+    edit_columns = add_columns
+    show_fieldsets = [
+        (_l("Personal facts"), {"fields": BASIC_COLUMNS}),
+        (_l("Contact"), {"fields": CONTACT_COLUMNS}),
+        (_l("Source and entry"), {"fields": [*SOURCE_COLUMNS, *ENTRY_COLUMNS]}),
+    ]
+    base_order = ("name", "asc")
+    related_views = list(SECTION_VIEWS)
+    show_template = "dossier/official_show.html"
+
+    @expose("/show/<pk>", methods=["GET"])
+    @has_access
+    def show(self, pk):
+        pk = self._deserialize_pk_if_composite(pk)
+        widgets = self._show(pk)
+        return self.render_template(
+            self.show_template,
+            pk=pk,
+            title=self.show_title,
+            widgets=widgets,
+            related_views=self._related_views,
+            addable=self._addable_sections(pk),
+        )
+
+    def _addable_sections(self, pk):
+        """Sections the reader may add material to, some of which they may not read."""
+        sm = self.appbuilder.sm
+        return [
+            (view.datamodel.obj.section_label, url_for(f"{view.__name__}.add", _flt_0_official=pk))
+            for view in SECTION_VIEWS
+            if sm.has_access("can_add", view.__name__)
+        ]
+
+
+for _name, _value in metadata_attrs(Official).items():
+    setattr(OfficialView, _name, _value)
