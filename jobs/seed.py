@@ -201,11 +201,12 @@ class DossierFactory:
                 assessed_on=random_day(rng, max(work_start, today - timedelta(days=1800)), today))
         for _ in range(rng.randint(1, 3)):
             t_start = random_day(rng, work_start, today - timedelta(days=10))
-            add(Training, name=rng.choice(TRAININGS), start_date=t_start, end_date=t_start + timedelta(days=rng.randint(2, 9)),
+            t_end = min(t_start + timedelta(days=rng.randint(2, 9)), today)
+            add(Training, name=rng.choice(TRAININGS), start_date=t_start, end_date=t_end,
                 place=rng.choice(PLACES), institution=rng.choice(SCHOOLS[-2:]), hours=rng.choice((16, 24, 40, 56, 80)))
             if rng.random() < 0.5:
                 add(TrainingOutcome, certificate="结业证书", certificate_no=f"PX{rng.randrange(10**8):08d}",
-                    summary="系统学习了相关理论与业务知识。", obtained_on=min(t_start + timedelta(days=10), today))
+                    summary="系统学习了相关理论与业务知识。", obtained_on=min(t_end + timedelta(days=1), today))
         for _ in range(rng.choice((0, 1, 1, 2))):
             title, body = rng.choice(REWARDS)
             add(Reward, title=title, granting_body=body, granted_on=random_day(rng, work_start, today),
@@ -215,9 +216,9 @@ class DossierFactory:
             add(Sanction, kind=rng.choice(("P1", "A1", "A2")), reason="违反工作纪律。", deciding_body="纪检监察室",
                 decided_on=decided, period_months=6, ends_on=decided + timedelta(days=182))
         for year in range(today.year - rng.randint(1, 3), today.year):
-            add(IntegrityReport, period=f"{year}年度", submitted_on=date(year + 1, 1, 20), summary="严格遵守廉洁自律各项规定。")
+            add(IntegrityReport, period=f"{year}年度", submitted_on=min(date(year + 1, 1, 20), today), summary="严格遵守廉洁自律各项规定。")
             add(DutyReport, year=year, title=f"{year}年度述职述廉报告", content="认真履行岗位职责，廉洁从政。",
-                reported_on=date(year + 1, 1, 15))
+                reported_on=min(date(year + 1, 1, 15), today))
         add(IntegrityRisk, risk_point=rng.choice(("资金审批", "项目评审", "干部选拔", "政府采购")),
             controls="实行集体决策和全程留痕。", identified_on=random_day(rng, max(work_start, today - timedelta(days=1000)), today))
         if rng.random() < 0.005:

@@ -23,6 +23,8 @@ class ModelRules:
         self.model = model
 
     def __call__(self, form, field):
+        if field.errors:  # unparsable input already has its message
+            return
         values = {name: f.data for name, f in form._fields.items()}
         if "official" not in values:
             values["official"] = self._official_of_edited_record(form)

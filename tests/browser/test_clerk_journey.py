@@ -1,0 +1,118 @@
+"""A records clerk's first day, in a real headless Chromium, on an isolated network."""
+
+import os
+import shutil
+import threading
+from urllib.parse import urlsplit
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.conftest import DEMO_PASSWORD, make_app
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def live_server(app):
+    """The app served over real HTTP, with CSRF protection on as in production."""
+    served = make_app(app.config["SQLALCHEMY_DATABASE_URI"], WTF_CSRF_ENABLED=True)
+    server = make_server("127.0.0.1", 0, served, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert shutil.which(CHROMIUM) or os.path.exists(CHROMIUM), (
+        f"Chromium not found at {CHROMIUM}: install the Debian packages chromium and chromium-driver"
+    )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.requested_hosts = set()
+    page.on("request", lambda request: page.requested_hosts.add(urlsplit(request.url).netloc))
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+def choose(page, select_id, value):
+    """Pick an option of a select2-enhanced select, as the widget itself does."""
+    page.eval_on_selector(
+        f"select#{select_id}",
+        "(el, v) => { el.value = v; el.dispatchEvent(new Event('change', {bubbles: true})); }",
+        value,
+    )
+
+
+def type_date(page, input_id, day):
+    """Type a date as a person does: the date picker only learns typed keys."""
+    page.locator(f"#{input_id}").press_sequentially(day.isoformat())
+    page.keyboard.press("Escape")
+
+
+def test_clerk_creates_an_official_and_adds_work_experience(page, live_server, factory, departments):
+    person = factory.official()
+    department = departments[2]
+
+    page.goto(f"{live_server}/login/")
+    page.fill("#username", "clerk")
+    page.fill("#password", DEMO_PASSWORD)
+    page.click("[type=submit]")
+    page.wait_for_url(f"{live_server}/")
+
+    page.click("a.dropdown-toggle:has-text('档案管理')")
+    page.click("text=官员名册")
+    page.click("a[href*='/officialview/add']")
+    page.fill("#name", person["name"])
+    choose(page, "gender", person["gender"])
+    type_date(page, "birth_date", person["birth_date"])
+    choose(page, "ethnicity", person["ethnicity"])
+    type_date(page, "work_start_date", person["work_start_date"])
+    page.fill("#citizen_id", person["citizen_id"])
+    choose(page, "department", str(department.id))
+    page.fill("#post", "科员")
+    choose(page, "status", "1")
+    page.fill("#mobile", person["mobile"])
+    choose(page, "source_channel", "hr")
+    page.click("form [type=submit]")
+    page.wait_for_selector("text=记录已添加")
+
+    page.goto(f"{live_server}/officialview/list/?_flt_0_name={person['name']}")
+    page.click("a[href*='/officialview/show/']")
+    page.wait_for_selector("text=官员档案")
+
+    page.click("#add-material")
+    page.click("#add-material-menu >> text=工作经历")
+    start = person["work_start_date"]
+    page.fill("#unit", "市档案局")
+    page.fill("#post", "科员")
+    type_date(page, "start_date", start)
+    choose(page, "source_channel", "hr")
+    page.click("form [type=submit]")
+    page.wait_for_selector("text=记录已添加")
+
+    page.click("a[href='#WorkExperienceView']")
+    tab = page.locator("#WorkExperienceView")
+    assert tab.locator("text=市档案局").is_visible()
+    assert tab.locator(f"text={start.isoformat()}").is_visible()
+
+    assert page.requested_hosts == {urlsplit(live_server).netloc}, page.requested_hosts

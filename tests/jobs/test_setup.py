@@ -1,0 +1,70 @@
+"""`flask dossier init` builds the schema from the migrations and is safe to repeat."""
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_appbuilder import Model
+from sqlalchemy import MetaData, select
+
+from tests.conftest import make_app
+
+
+@pytest.fixture
+def fresh_app(databases):
+    application = make_app(databases.new("init"))
+    yield application
+    with application.app_context():
+        from app.extensions import db
+
+        db.session.remove()
+        db.engine.dispose()
+
+
+def snapshot(db) -> dict:
+    """Every row of every table, as sorted tuples."""
+    meta = MetaData()
+    meta.reflect(bind=db.engine)
+    with db.engine.connect() as conn:
+        return {name: sorted(map(tuple, conn.execute(select(table)).all()), key=repr)
+                for name, table in meta.tables.items()}
+
+
+def test_models_and_migrations_do_not_drift(fresh_app):
+    from app.extensions import db
+    from jobs.setup import initialise
+
+    with fresh_app.app_context():
+        initialise()
+        with db.engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn), Model.metadata)
+    assert diff == [], "models changed without an Alembic migration: " + repr(diff)
+
+
+def test_init_twice_changes_nothing(fresh_app):
+    from app.extensions import db
+    from jobs.setup import initialise
+
+    with fresh_app.app_context():
+        first = initialise()
+        assert first.changed and first.code_items_added > 0
+        before = snapshot(db)
+        second = initialise()
+        after = snapshot(db)
+    assert not second.changed
+    assert before == after
+    assert len(before["ab_role"]) == 12  # ten product roles, FAB's Admin and Public
+
+
+def test_init_keeps_grants_the_security_administrator_added(fresh_app):
+    from app.extensions import db
+    from jobs.setup import initialise
+
+    with fresh_app.app_context():
+        initialise()
+        sm = fresh_app.appbuilder.sm
+        inspector = sm.find_role("inspector")
+        extra = sm.find_permission_view_menu("can_list", "WorkExperienceView")
+        sm.add_permission_role(inspector, extra)
+        initialise()
+        db.session.expire_all()
+        assert extra in sm.find_role("inspector").permissions
