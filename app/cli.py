@@ -28,9 +28,18 @@ def init():
 @click.option("--officials", type=click.IntRange(min=0), default=200, show_default=True)
 @click.option("--demo-password", required=True, help="Password of every demo account.")
 @click.option("--seed", "rng_seed", type=int, default=20261125, show_default=True, help="Random seed.")
+@click.option("--if-empty", is_flag=True, help="Do nothing if the database already holds officials.")
 @with_appcontext
-def seed(officials, demo_password, rng_seed):
+def seed(officials, demo_password, rng_seed, if_empty):
+    from sqlalchemy import func, select
+
+    from app.extensions import db
     from jobs.seed import seed as run_seed
+    from models import Official
+
+    if if_empty and db.session.scalar(select(func.count()).select_from(Official)):
+        click.echo("officials already present: nothing seeded")
+        return
 
     def progress(done, total):
         if sys.stderr.isatty() or done == total or done % 20000 == 0:
