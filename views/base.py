@@ -61,6 +61,10 @@ def metadata_attrs(model) -> dict:
         )
         for key, table in code_columns.items()
     }
+    search_fields = {
+        key: SelectField(LABELS.get(key, key), choices=codes.choices(table), widget=Select2Widget())
+        for key, table in code_columns.items()
+    }
     formatters = {key: (lambda code, t=table: codes.name(t, code)) for key, table in code_columns.items()}
     formatters["review_state"] = lambda state: str(REVIEW_STATES.get(state, state))
     rules = ModelRules(model)
@@ -69,6 +73,8 @@ def metadata_attrs(model) -> dict:
         "formatters_columns": formatters,
         "add_form_extra_fields": form_fields,
         "edit_form_extra_fields": form_fields,
+        # Filters on a code column offer the names, not a box to type codes into.
+        "search_form_extra_fields": search_fields,
         "validators_columns": {c.key: [rules] for c in columns if _has_rules(c)},
     }
 
