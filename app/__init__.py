@@ -4,11 +4,12 @@ import logging
 import os
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, g
+from flask_wtf.csrf import CSRFProtect
 
 from flask_appbuilder import AppBuilder
 
-from .extensions import db, migrate
+from .extensions import csrf, db, migrate
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 log = logging.getLogger(__name__)
@@ -41,6 +42,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     import models  # noqa: F401  (maps and versions every table before FAB starts)
 
     db.init_app(app)
+    # Every POST is checked, the workflow's own forms included, not only FAB's.
+    csrf.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
     with app.app_context():
         appbuilder = AppBuilder(update_perms=False)
@@ -49,6 +52,13 @@ def create_app(overrides: dict | None = None) -> Flask:
 
         register_views(appbuilder)
         appbuilder.post_init()
+
+    @app.before_request
+    def _fresh_request_state():
+        # Per-request workflow flags (views.base) must never outlive their request,
+        # even where an application context is shared (the test client).
+        for name in ("dossier_scope", "change_request"):
+            g.pop(name, None)
 
     from .cli import dossier
 

@@ -16,7 +16,7 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy_continuum import version_class, versioning_manager
 
 from app.extensions import db
-from models import DOSSIER_MODELS, SECTIONS, Department, Official
+from models import DOSSIER_MODELS, SECTIONS, Department, Official, StaffDepartment
 from models.validation import add_years, citizen_id_check_digit
 from security.roles import ROLE_LABELS
 
@@ -66,6 +66,9 @@ PROJECTS = ("年度重点工作专项考核", "脱贫攻坚专项考核", "营�
 GRADES = [("1", 15), ("2", 80), ("3", 4), ("4", 1)]
 CHANNELS = ("self", "hr", "department")
 ROLE_ACCOUNTS = tuple(ROLE_LABELS)
+# Demo staff and their departments: the clerk's entries go to the head of 办公室.
+DEMO_STAFF = {"clerk": "D01", "dept_head": "D01", "hr_reviewer": "D02", "archivist": "D02"}
+DEMO_OFFICIAL_DEPARTMENT = "D01"
 
 
 def weighted(rng: random.Random, pairs):
@@ -258,11 +261,35 @@ def ensure_accounts(password: str) -> dict[str, object]:
         else:
             sm.reset_password(user.id, password)
         users[key] = user
+    ensure_staff_departments(users)
     return users
 
 
+def ensure_staff_departments(users: dict) -> None:
+    departments = {d.code: d.id for d in db.session.scalars(select(Department))}
+    for key, code in DEMO_STAFF.items():
+        exists = db.session.scalar(select(StaffDepartment.id).where(
+            StaffDepartment.user_id == users[key].id, StaffDepartment.department_id == departments[code]))
+        if exists is None:
+            db.session.add(StaffDepartment(user_id=users[key].id, department_id=departments[code]))
+    db.session.commit()
+
+
+def _link_demo_official(account, first_new_id) -> None:
+    """The `official` account is one seeded official of the demo department (self-service)."""
+    table = Official.__table__
+    if db.session.scalar(select(table.c.id).where(table.c.account_id == account.id)) is not None:
+        return
+    department = db.session.scalar(select(Department.id).where(Department.code == DEMO_OFFICIAL_DEPARTMENT))
+    target = db.session.scalar(
+        select(table.c.id).where(table.c.id >= first_new_id, table.c.department_id == department).order_by(table.c.id).limit(1)
+    ) or first_new_id
+    db.session.execute(table.update().where(table.c.id == target).values(account_id=account.id))
+
+
 def _next_id(model) -> int:
-    return (db.session.scalar(select(func.max(model.id))) or 0) + 1
+    # The table, not the mapped class: pending rows count too.
+    return (db.session.scalar(select(func.max(model.__table__.c.id))) or 0) + 1
 
 
 def _write_versions(tx_id: int, first_ids: dict) -> None:
@@ -293,7 +320,7 @@ def seed(officials: int, password: str, rng_seed: int = 20261125, chunk: int = 2
     users = ensure_accounts(password)
     clerk_id = users["clerk"].id
     factory = DossierFactory(random.Random(rng_seed), department_ids)
-    factory.used_ids |= set(db.session.scalars(select(Official.citizen_id)))
+    factory.used_ids |= set(db.session.scalars(select(Official.__table__.c.citizen_id)))
 
     first_ids = {model: _next_id(model) for model in DOSSIER_MODELS}
     next_official = first_ids[Official]
@@ -322,11 +349,7 @@ def seed(officials: int, password: str, rng_seed: int = 20261125, chunk: int = 2
             progress(done, officials)
 
     if officials:
-        demo = db.session.get(Official, first_ids[Official])
-        if db.session.scalar(select(Official.id).where(Official.account_id == users["official"].id)) is None:
-            db.session.execute(
-                Official.__table__.update().where(Official.id == demo.id).values(account_id=users["official"].id)
-            )
+        _link_demo_official(users["official"], first_ids[Official])
         _fix_sequences()
         transaction = versioning_manager.transaction_cls(issued_at=now, user_id=None, remote_addr=None)
         db.session.add(transaction)

@@ -93,6 +93,15 @@ class SectionRecord(SourceMixin):
     def official(cls):
         return relationship("Official")
 
+    # The collection-register entry this record was entered from (§3.2), if any.
+    @declared_attr
+    def receipt_id(cls):
+        return Column(Integer, ForeignKey("collection_receipt.id", ondelete="SET NULL"), index=True)
+
+    @declared_attr
+    def receipt(cls):
+        return relationship("CollectionReceipt", foreign_keys=[cls.receipt_id])
+
     def __repr__(self):
         return f"{self.section_label} #{self.id}"
 

@@ -81,12 +81,6 @@ LABELS = {
     "sort_order": _l("Order"),
 }
 
-REVIEW_STATES = {
-    "draft": _l("Draft"),
-    "submitted": _l("Submitted"),
-    "first_approved": _l("First review passed"),
-    "approved": _l("Approved"),
-}
 
 
 def label(field: str) -> str:

@@ -47,6 +47,7 @@ SECTIONS = (
 DOSSIER_MODELS = (Official, *SECTIONS)
 
 BY_KEY = {model.section_key: model for model in DOSSIER_MODELS}
+BY_TABLE = {model.__tablename__: model for model in DOSSIER_MODELS}
 
 
 def in_area(area: str) -> tuple:

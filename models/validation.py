@@ -159,7 +159,15 @@ def values_of(obj) -> dict[str, Any]:
 
 def check(obj) -> None:
     """Raise DossierValidationError if ``obj`` breaks any rule."""
-    errors = errors_for(type(obj), values_of(obj))
+    from sqlalchemy.orm import object_session
+
+    session = object_session(obj)
+    if session is not None:
+        # Reading the official must not flush the values being checked.
+        with session.no_autoflush:
+            errors = errors_for(type(obj), values_of(obj))
+    else:
+        errors = errors_for(type(obj), values_of(obj))
     if errors:
         raise DossierValidationError(errors)
 

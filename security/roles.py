@@ -58,18 +58,30 @@ OWN_ACCOUNT = {
     "UserDBModelView": ("can_userinfo",),
 }
 
+# The review workflow (models.workflow): authors keep drafts, reviewers decide.
+AUTHOR = {"MyDraftsView": ("can_list", "can_submit", "can_withdraw")}
+FIRST_REVIEWER = {"FirstReviewView": ("can_list", "can_decide")}
+FINAL_REVIEWER = {"FinalReviewView": ("can_list", "can_decide")}
+HISTORY = {"HistoryView": ("can_record",)}
+BACKLOG = {"BacklogView": ("can_index",)}
+
 # role → {FAB view permission name: permissions}, for screens outside the dossier.
 OTHER_ACCESS = {
-    "clerk": {"DepartmentView": READ},
-    "dept_head": {"DepartmentView": READ},
-    "hr_reviewer": {"DepartmentView": MODIFY, "CodeItemView": READ},
-    "archivist": {"DepartmentView": READ, "CodeItemView": READ},
-    "unit_head": {"DepartmentView": READ},
-    "inspector": {"DepartmentView": READ},
+    "clerk": {"DepartmentView": READ, "ReceiptView": MODIFY, **AUTHOR, **HISTORY},
+    "dept_head": {"DepartmentView": READ, "ReceiptView": READ, **AUTHOR, **FIRST_REVIEWER, **HISTORY, **BACKLOG},
+    "hr_reviewer": {
+        "DepartmentView": MODIFY, "CodeItemView": READ, "ReceiptView": MODIFY,
+        "BatchAssessmentView": ("can_index", "can_save"),
+        **AUTHOR, **FINAL_REVIEWER, **HISTORY, **BACKLOG,
+    },
+    "archivist": {"DepartmentView": READ, "CodeItemView": READ, "ReceiptView": READ, **HISTORY, **BACKLOG},
+    "unit_head": {"DepartmentView": READ, **HISTORY, **BACKLOG},
+    "inspector": {"DepartmentView": READ, **HISTORY},
     # Accounts belong to the system administrator ...
     "sysadmin": {
         "UserDBModelView": DELETE + ("can_userinfo",),
         "ResetPasswordView": FORM,
+        "StaffDepartmentView": DELETE,
         "DepartmentView": READ,
     },
     # ... roles and permissions to the security administrator ...
@@ -83,21 +95,22 @@ OTHER_ACCESS = {
     },
     # ... and the auditor reads, changing nothing.
     "auditor": {
+        "StaffDepartmentView": READ,
         "UserDBModelView": READ,
         "RoleModelView": READ,
         "PermissionViewModelView": ("can_list",),
     },
-    "official": {},
+    "official": {**AUTHOR, "MyDossierView": ("can_index", "can_add", "can_change")},
 }
 
 # FAB's own security screens and their menu entries.
 SECURITY_MENU = {
-    "UserDBModelView": ("List Users", "Security"),
-    "RoleModelView": ("List Roles", "Security"),
-    "UserGroupModelView": ("List Groups", "Security"),
-    "PermissionModelView": ("Base Permissions", "Security"),
-    "ViewMenuModelView": ("Views/Menus", "Security"),
-    "PermissionViewModelView": ("Permission on Views/Menus", "Security"),
+    "UserDBModelView": ("List Users", "Security", "can_list"),
+    "RoleModelView": ("List Roles", "Security", "can_list"),
+    "UserGroupModelView": ("List Groups", "Security", "can_list"),
+    "PermissionModelView": ("Base Permissions", "Security", "can_list"),
+    "ViewMenuModelView": ("Views/Menus", "Security", "can_list"),
+    "PermissionViewModelView": ("Permission on Views/Menus", "Security", "can_list"),
 }
 
 
@@ -119,8 +132,8 @@ def permissions_of(role: str) -> set[tuple[str, str]]:
     pairs = {(perm, view) for view, perms in grants.items() for perm in perms}
     menus = {**MENU, **SECURITY_MENU}
     for view, perms in grants.items():
-        if "can_list" in perms and view in menus:
-            item, category = menus[view]
+        if view in menus and menus[view][2] in perms:
+            item, category, _entry = menus[view]
             pairs |= {("menu_access", item), ("menu_access", category)}
     return pairs
 

@@ -113,11 +113,14 @@ def _clean_dossiers(request):
         return
     app = request.getfixturevalue("app")
     from app.extensions import db as _db
-    from models import DOSSIER_MODELS
+    from models import SECTIONS, Official
+
+    from models import ChangeRequest, CollectionReceipt, ReviewDecision
 
     with app.app_context():
         _db.session.rollback()
-        for model in reversed(DOSSIER_MODELS):
+        _db.session.execute(delete(ReviewDecision.__table__))
+        for model in (ChangeRequest, *reversed(SECTIONS), CollectionReceipt, Official):
             _db.session.execute(delete(version_class(model).__table__))
             _db.session.execute(delete(model.__table__))
         _db.session.execute(delete(versioning_manager.transaction_cls.__table__))
@@ -178,3 +181,74 @@ def make_official(db, factory):
         return official
 
     return _make
+
+
+@pytest.fixture
+def make_record(db, factory, make_official):
+    """An approved record of ``model``, as the dossier of record holds it.
+
+    Without ``official`` a fitting official is created from the same generated
+    dossier; with one, the caller makes sure the dates fit.
+    """
+    from tests.helpers import sample_rows
+
+    def _make(model, official=None, **overrides):
+        official_row, row = sample_rows(factory)[model.__tablename__]
+        if official is None:
+            official = make_official(**official_row)
+        values = {k: v for k, v in row.items() if k != "official_id"}
+        values.update(review_state="approved", **overrides)
+        record = model(official=official, **values)
+        db.session.add(record)
+        db.session.commit()
+        return record
+
+    return _make
+
+
+@pytest.fixture
+def make_user(db):
+    """An extra account with a role and, optionally, a department (by code)."""
+    from flask import current_app
+
+    from models import Department, StaffDepartment
+
+    created = []
+
+    def _make(role: str, department_code: str | None = None):
+        sm = current_app.appbuilder.sm
+        name = f"{role}_{uuid.uuid4().hex[:8]}"
+        user = sm.add_user(name, name, "测试", f"{name}@dossier.local", sm.find_role(role), DEMO_PASSWORD)
+        if department_code:
+            department = db.session.scalar(select(Department).where(Department.code == department_code))
+            db.session.add(StaffDepartment(user_id=user.id, department_id=department.id))
+            db.session.commit()
+        created.append(user.id)
+        return user
+
+    yield _make
+    from models import ReviewDecision
+
+    db.session.rollback()
+    for user_id in created:
+        db.session.execute(delete(ReviewDecision.__table__).where(ReviewDecision.actor_id == user_id))
+        db.session.execute(delete(StaffDepartment.__table__).where(StaffDepartment.user_id == user_id))
+        user = db.session.get(current_app.appbuilder.sm.user_model, user_id)
+        if user is not None:
+            user.roles = []
+            db.session.delete(user)
+    db.session.commit()
+
+
+@pytest.fixture
+def draft_of(db):
+    """A draft record entered by ``author``: the item every review test moves."""
+
+    def _draft(record, author):
+        record.review_state = "draft"
+        record.entered_by_id = author.id
+        db.session.add(record)
+        db.session.commit()
+        return record
+
+    return _draft

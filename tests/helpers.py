@@ -7,10 +7,20 @@ from sqlalchemy import func, select
 
 
 def row_count(db, model, **where) -> int:
-    query = select(func.count()).select_from(model)
+    """Rows in the model's table whatever their review state."""
+    table = model.__table__
+    query = select(func.count()).select_from(table)
+    for key, value in where.items():
+        query = query.where(table.c[key] == value)
+    return db.session.scalar(query)
+
+
+def pending(db, model, **where) -> list:
+    """Records of ``model`` including those not yet approved."""
+    query = select(model).execution_options(include_pending=True)
     for key, value in where.items():
         query = query.where(getattr(model, key) == value)
-    return db.session.scalar(query)
+    return list(db.session.scalars(query))
 
 
 def messages(html: str) -> list[str]:

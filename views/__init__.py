@@ -5,8 +5,11 @@ from flask_babel import lazy_gettext as _l
 
 from models import AREAS
 
-from .admin import CodeItemView, DepartmentView
+from .admin import CodeItemView, DepartmentView, StaffDepartmentView
 from .dossier import SECTION_VIEWS, OfficialView
+from .collection import BacklogView, BatchAssessmentView, ReceiptView
+from .self_service import MyDossierView
+from .workflow import FinalReviewView, FirstReviewView, HistoryView, MyDraftsView, QueueCount
 
 AREA_ICONS = {
     "career": "fa-briefcase",
@@ -17,8 +20,8 @@ AREA_ICONS = {
     "other": "fa-folder-open",
 }
 
-# view class name → (menu item name, menu category name)
-MENU: dict[str, tuple[str, str]] = {}
+# view class name → (menu item name, menu category name, permission that opens it)
+MENU: dict[str, tuple[str, str, str]] = {}
 
 
 def _add(appbuilder, view, name, label, category, category_label, icon="", category_icon=""):
@@ -26,18 +29,34 @@ def _add(appbuilder, view, name, label, category, category_label, icon="", categ
         view, name, label=label, icon=icon, category=category,
         category_label=category_label, category_icon=category_icon,
     )
-    MENU[view.__name__] = (name, category)
+    MENU[view.__name__] = (name, category, f"can_{view.default_view}")
 
 
 def register_views(appbuilder):
     _add(appbuilder, OfficialView, "officials", _l("Officials"), "dossiers", _l("Dossiers"),
          icon="fa-id-card", category_icon="fa-archive")
+    _add(appbuilder, ReceiptView, "collection_register", _l("Collection register"), "dossiers", _l("Dossiers"),
+         icon="fa-inbox")
     for view in SECTION_VIEWS:
         model = view.datamodel.obj
         area = model.section_area
         _add(appbuilder, view, model.section_key, model.section_label, area, AREAS[area],
              icon="fa-file-text-o", category_icon=AREA_ICONS[area])
+    _add(appbuilder, MyDraftsView, "my_drafts", _l("My drafts"), "review", _l("Review"),
+         icon="fa-pencil-square-o", category_icon="fa-check-circle")
+    _add(appbuilder, FirstReviewView, "first_review", QueueCount(_l("First review"), "first"), "review",
+         _l("Review"), icon="fa-check")
+    _add(appbuilder, FinalReviewView, "final_review", QueueCount(_l("Final review"), "final"), "review",
+         _l("Review"), icon="fa-check-square")
+    _add(appbuilder, BacklogView, "backlog", _l("Backlog"), "review", _l("Review"), icon="fa-hourglass-half")
+    _add(appbuilder, BatchAssessmentView, "batch_assessment", _l("Annual assessment: batch entry"), "evaluation",
+         AREAS["evaluation"], icon="fa-table")
+    _add(appbuilder, MyDossierView, "my_dossier", _l("My dossier"), "self_service", _l("My dossier"),
+         icon="fa-user", category_icon="fa-user")
+    appbuilder.add_view_no_menu(HistoryView)
     _add(appbuilder, DepartmentView, "departments", _l("Departments"), "settings", _l("Settings"),
          icon="fa-sitemap", category_icon="fa-wrench")
+    _add(appbuilder, StaffDepartmentView, "staff_departments", _l("Staff departments"), "settings",
+         _l("Settings"), icon="fa-users")
     _add(appbuilder, CodeItemView, "code_tables", _l("Code tables"), "settings", _l("Settings"),
          icon="fa-list")

@@ -3,7 +3,7 @@
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 
-from models import CodeItem, Department
+from models import CodeItem, Department, StaffDepartment
 from models.codes import TABLE_LABELS
 
 from models.labels import LABELS
@@ -35,3 +35,15 @@ class CodeItemView(DossierModelView):
     search_columns = ["table_name", "code", "name"]
     base_order = ("table_name", "asc")
     formatters_columns = {"table_name": lambda t: str(TABLE_LABELS.get(t, t))}
+
+
+class StaffDepartmentView(DossierModelView):
+    """The system administrator places staff in departments; first review follows them."""
+
+    datamodel = SQLAInterface(StaffDepartment)
+    list_title = show_title = _l("Staff departments")
+    add_title = _l("Assign a department")
+    edit_title = _l("Change a department assignment")
+    label_columns = {**LABELS, "user": _l("Account")}
+    list_columns = add_columns = edit_columns = show_columns = ["user", "department"]
+    search_columns = ["user", "department"]

@@ -5,15 +5,17 @@ table and show names, and every rule of ``models.validation`` is checked in the
 form (message next to the field) and again before the write.
 """
 
-from flask import has_request_context
+from flask import g, has_request_context, request
+from flask_babel import gettext as _
 from flask_appbuilder import ModelView
 from flask_appbuilder.fieldwidgets import Select2Widget
 from sqlalchemy import Date
 from wtforms import SelectField
 from wtforms.validators import DataRequired, Optional, StopValidation
 
-from models import codes, validation
-from models.labels import LABELS, REVIEW_STATES
+from app.extensions import db
+from models import codes, validation, workflow
+from models.labels import LABELS
 
 
 class ModelRules:
@@ -27,14 +29,12 @@ class ModelRules:
             return
         values = {name: f.data for name, f in form._fields.items()}
         if "official" not in values:
-            values["official"] = self._official_of_edited_record(form)
+            values["official"] = getattr(form, "_official", None) or self._official_of_edited_record(form)
         for error in validation.errors_for(self.model, values):
             if error.field == field.name:
                 raise StopValidation(error.message)
 
     def _official_of_edited_record(self, form):
-        from app.extensions import db
-
         pk = getattr(form, "_id", None)
         record = db.session.get(self.model, pk) if pk is not None else None
         return getattr(record, "official", None)
@@ -66,7 +66,7 @@ def metadata_attrs(model) -> dict:
         for key, table in code_columns.items()
     }
     formatters = {key: (lambda code, t=table: codes.name(t, code)) for key, table in code_columns.items()}
-    formatters["review_state"] = lambda state: str(REVIEW_STATES.get(state, state))
+    formatters["review_state"] = workflow.state_label
     rules = ModelRules(model)
     return {
         "label_columns": dict(LABELS),
@@ -98,8 +98,61 @@ class DossierModelView(ModelView):
     def _related_views(self, views):
         self.__dict__["_all_related_views"] = views
 
+
+
+class RecordView(DossierModelView):
+    """A screen of dossier records: every write follows the review workflow (models.workflow)."""
+
+    # Forms may offer, and edits may load, the user's own drafts; lists never do.
+    def _add(self):
+        g.dossier_scope = "author"
+        return super()._add()
+
+    def _edit(self, pk):
+        g.dossier_scope = "author"
+        return super()._edit(pk)
+
+    def _delete(self, pk):
+        g.dossier_scope = "author"
+        return super()._delete(pk)
+
+    @property
+    def add_row_message(self):
+        return _("Saved as a draft. Submit it for review from “My drafts”.")
+
+    @property
+    def edit_row_message(self):
+        if g.get("change_request") is not None:
+            return _("The approved record is unchanged: your change request #%(id)s waits in “My drafts”.",
+                     id=g.change_request.id)
+        return _("Draft saved.")
+
     def pre_add(self, item):
+        item.review_state = workflow.DRAFT
+        link_receipt(item)
         validation.check(item)
 
     def pre_update(self, item):
-        validation.check(item)
+        session = self.datamodel.session
+        with session.no_autoflush:
+            validation.check(item)
+            g.change_request = workflow.route_edit(session, item, g.user)
+
+    def pre_delete(self, item):
+        workflow.check_delete(item, g.user)
+
+
+def link_receipt(item) -> None:
+    """Material entered from the collection register carries the receipt's source (§3.2)."""
+    from models import CollectionReceipt
+
+    receipt_id = request.args.get("receipt", type=int)
+    if not receipt_id or not hasattr(item, "receipt_id"):
+        return
+    receipt = db.session.get(CollectionReceipt, receipt_id)
+    if receipt is None or receipt.official_id != getattr(item.official, "id", None):
+        raise workflow.WorkflowError("wrong_receipt", _("That collection-register entry is not for this official."))
+    item.receipt_id = receipt.id
+    item.source_channel = receipt.source_channel
+    item.source_department_id = receipt.source_department_id
+    item.received_on = receipt.received_on

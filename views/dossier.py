@@ -1,13 +1,14 @@
 """The official page and one screen per dossier section, generated from ``models.sections``."""
 
-from flask import url_for
+from flask import abort, g, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 
-from models import SECTIONS, Official
+from app.extensions import db
+from models import SECTIONS, Official, workflow
 
-from .base import DossierModelView, metadata_attrs
+from .base import RecordView, metadata_attrs
 
 SOURCE_COLUMNS = ["source_channel", "source_department", "received_on"]
 ENTRY_COLUMNS = ["review_state", "entered_by", "entered_at", "changed_by", "changed_at"]
@@ -46,9 +47,11 @@ def section_view(model) -> type:
         "edit_columns": [*content, *SOURCE_COLUMNS],
         "search_columns": ["official", *[c for c in content if c != "training"]],
         "base_order": (model.order_by[0], "desc"),
+        "show_template": "dossier/record_show.html",
+        "extra_args": {"history_table": model.__tablename__},
         **metadata_attrs(model),
     }
-    return type(f"{model.__name__}View", (DossierModelView,), attrs)
+    return type(f"{model.__name__}View", (RecordView,), attrs)
 
 
 SECTION_VIEWS = tuple(section_view(model) for model in SECTIONS)
@@ -61,7 +64,7 @@ BASIC_COLUMNS = [
 CONTACT_COLUMNS = ["office_phone", "mobile", "email"]
 
 
-class OfficialView(DossierModelView):
+class OfficialView(RecordView):
     """The official page: basic information, then every section on its own tab."""
 
     datamodel = SQLAInterface(Official)
@@ -87,6 +90,15 @@ class OfficialView(DossierModelView):
     @has_access
     def show(self, pk):
         pk = self._deserialize_pk_if_composite(pk)
+        official = db.session.get(Official, pk, execution_options={"include_pending": True})
+        if official is None:
+            abort(404)
+        pending = official.review_state != workflow.APPROVED
+        if pending:
+            # Not yet part of the dossier: only its author opens it, to go on entering material.
+            if official.entered_by_id != g.user.id:
+                abort(404)
+            g.dossier_scope = "author"
         widgets = self._show(pk)
         return self.render_template(
             self.show_template,
@@ -95,6 +107,8 @@ class OfficialView(DossierModelView):
             widgets=widgets,
             related_views=self._related_views,
             addable=self._addable_sections(pk),
+            pending=pending,
+            history_url=url_for("HistoryView.record", table="official", record_id=pk),
         )
 
     def _addable_sections(self, pk):

@@ -1,0 +1,125 @@
+"""Self-service for officials (§3.1 channel 1): their own approved dossier, new material
+and change requests, and the status of what they sent. Nothing of anyone else."""
+
+from flask import abort, flash, g, redirect, request, url_for
+from flask_appbuilder import BaseView, expose, has_access
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.extensions import db
+from models import BY_KEY, BY_TABLE, SECTIONS, Official, validation, workflow
+
+from .workflow import display, field_label, row_of
+
+# The official is the source (channel "self"); these are set, not asked.
+SET_FOR_SELF = ["official", "source_channel", "source_department", "received_on"]
+
+
+def own_official() -> Official:
+    official = db.session.scalar(select(Official).where(Official.account_id == g.user.id))
+    if official is None:
+        abort(404)
+    return official
+
+
+class MyDossierView(BaseView):
+    route_base = "/mydossier"
+    default_view = "index"
+
+    def _view_for(self, model):
+        """The section's own screen, whose forms and rules self-service reuses."""
+        name = f"{model.__name__}View"
+        return next(v for v in self.appbuilder.baseviews if v.__class__.__name__ == name)
+
+    @expose("/")
+    @has_access
+    def index(self):
+        official = own_official()
+        sections = []
+        for model in SECTIONS:
+            records = db.session.scalars(
+                select(model).where(model.official_id == official.id).order_by(*[getattr(model, c) for c in model.order_by])
+            ).all()
+            sections.append({
+                "key": model.section_key,
+                "label": model.section_label,
+                "columns": [(c, field_label(model, c)) for c in model.list_columns if c in model.__table__.columns],
+                "records": [{"id": r.id, "table": r.__tablename__,
+                             "values": [display(model, c, getattr(r, c)) for c in model.list_columns
+                                        if c in model.__table__.columns]} for r in records],
+            })
+        basic = [(field_label(Official, c), display(Official, c, getattr(official, c)))
+                 for c in ("name", "gender", "birth_date", "ethnicity", "native_place", "political_status",
+                           "education", "degree", "work_start_date", "party_join_date", "department_id", "post",
+                           "office_phone", "mobile", "email")]
+        requests = [row_of(i) for i in workflow.pending_items(db.session, workflow.PENDING, author=g.user.id)]
+        return self.render_template("dossier/my_dossier.html", title=_("My dossier"), official=official,
+                                    basic=basic, sections=sections, requests=requests)
+
+    @expose("/add/<section>", methods=["GET", "POST"])
+    @has_access
+    def add(self, section):
+        model = BY_KEY.get(section)
+        if model is None or model is Official:
+            abort(404)
+        official = own_official()
+        view = self._view_for(model)
+        form = view.add_form.refresh(request.form if request.method == "POST" else None)
+        form._official = official
+        for name in SET_FOR_SELF:
+            if hasattr(form, name):
+                delattr(form, name)
+        if request.method == "POST" and form.validate():
+            record = model(official=official, source_channel="self", review_state=workflow.DRAFT)
+            form.populate_obj(record)
+            try:
+                validation.check(record)
+            except validation.DossierValidationError as error:
+                flash(str(error), "danger")
+            else:
+                return self._save_and_submit(record)
+        return self.render_template("appbuilder/general/model/add.html", title=model.section_label,
+                                    widgets=view._get_add_widget(form, exclude_cols=SET_FOR_SELF))
+
+    @expose("/change/<table>/<int:record_id>", methods=["GET", "POST"])
+    @has_access
+    def change(self, table, record_id):
+        model = BY_TABLE.get(table)
+        official = own_official()
+        record = db.session.get(model, record_id) if model else None
+        if record is None or record.official.id != official.id:
+            abort(404)
+        view = self._view_for(model)
+        form = view.edit_form.refresh(request.form if request.method == "POST" else None, obj=None if request.method == "POST" else record)
+        form._official = official
+        form._id = record_id
+        for name in SET_FOR_SELF:
+            if hasattr(form, name):
+                delattr(form, name)
+        if request.method == "POST" and form.validate():
+            form.populate_obj(record)
+            try:
+                validation.check(record)
+                change = workflow.route_edit(db.session, record, g.user)
+            except (validation.DossierValidationError, workflow.WorkflowError) as error:
+                db.session.rollback()
+                flash(str(error), "danger")
+            else:
+                return self._save_and_submit(change)
+        return self.render_template("appbuilder/general/model/edit.html", title=model.section_label,
+                                    widgets=view._get_edit_widget(form, exclude_cols=SET_FOR_SELF))
+
+    def _save_and_submit(self, item):
+        """Store a checked record or change request and submit it at once: the official's
+        department head is the first reviewer."""
+        try:
+            db.session.add(item)
+            db.session.flush()
+            workflow.perform(db.session, g.user, item, "submit")
+            db.session.commit()
+        except (validation.DossierValidationError, workflow.WorkflowError) as error:
+            db.session.rollback()
+            flash(str(error), "danger")
+            return redirect(request.url)
+        flash(_("Sent for review. You can follow it below."), "success")
+        return redirect(url_for(".index"))

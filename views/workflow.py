@@ -1,0 +1,250 @@
+"""Screens of the review workflow: my drafts, the two review queues, record history.
+
+They only gather what models.workflow decides; every move goes through
+``workflow.perform``, which holds the rules.
+"""
+
+from dataclasses import dataclass
+
+from flask import abort, flash, g, redirect, request, url_for
+from flask_appbuilder import BaseView, expose, has_access
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy_continuum import version_class
+
+from app.extensions import db
+from models import BY_TABLE, ChangeRequest, Official, ReviewDecision, codes, validation, workflow
+from models.labels import label
+
+
+def display(model, key, value) -> str:
+    """A stored value as the reader should see it."""
+    if value is None or value == "":
+        return ""
+    column = model.__table__.columns.get(key)
+    if column is not None and "code_table" in column.info:
+        return codes.name(column.info["code_table"], value)
+    if column is not None and column.foreign_keys and key.endswith("_id"):
+        target = next(iter(column.foreign_keys)).column.table.name
+        from models import Department
+
+        related = {"department": Department, "official": Official}.get(target)
+        if related is not None:
+            obj = db.session.get(related, value, execution_options={"include_pending": True})
+            return str(obj) if obj else str(value)
+    return str(value)
+
+
+def field_label(model, key) -> str:
+    return label(key[:-3] if key.endswith("_id") and key[:-3] in ("department", "source_department", "training") else key)
+
+
+@dataclass
+class Row:
+    """One pending item as the screens list it."""
+
+    key: str
+    section: str
+    official: str
+    official_id: int
+    summary: list  # (label, value) or (label, old, new) for change requests
+    author: str
+    changed_at: object
+    state: str
+    reason: str | None
+    is_change: bool
+    edit_url: str | None
+    history_url: str | None
+
+
+def row_of(item) -> Row:
+    if isinstance(item, ChangeRequest):
+        model = item.target_model
+        old, new = item.original_values, item.proposed_values
+        summary = [(field_label(model, k), display(model, k, old.get(k)), display(model, k, new[k])) for k in new]
+        section = _("%(section)s (change request)", section=model.section_label)
+        edit_url = None
+        history_url = url_for("HistoryView.record", table=item.table_name, record_id=item.record_id)
+    else:
+        model = type(item)
+        keys = ("name", "department_id", "post") if model is Official else model.list_columns
+        summary = [(field_label(model, k), display(model, k, getattr(item, k)))
+                   for k in keys if k in model.__table__.columns]
+        section = str(model.section_label)
+        edit_url = url_for(f"{model.__name__}View.edit", pk=item.id) if item.review_state == workflow.DRAFT else None
+        history_url = url_for("HistoryView.record", table=item.__tablename__, record_id=item.id)
+    rejection = workflow.last_rejection(db.session, item) if item.review_state == workflow.DRAFT else None
+    official = item if isinstance(item, Official) else item.official
+    return Row(
+        key=workflow.item_key(item), section=section, official=str(official), official_id=official.id,
+        summary=summary, author=str(item.entered_by) if item.entered_by else "", changed_at=item.changed_at,
+        state=workflow.state_label(item.review_state), reason=rejection.reason if rejection else None,
+        is_change=isinstance(item, ChangeRequest), edit_url=edit_url, history_url=history_url,
+    )
+
+
+def apply_to_selected(action: str, reason: str | None = None) -> tuple[int, list[str]]:
+    """Perform ``action`` on every selected item; each one is checked on its own."""
+    done, problems = 0, []
+    for key in request.form.getlist("item"):
+        item = workflow.find_item(db.session, key)
+        if item is None:
+            problems.append(_("%(key)s: no such item.", key=key))
+            continue
+        try:
+            workflow.perform(db.session, g.user, item, action, reason)
+            done += 1
+        except workflow.WorkflowError as error:
+            row = row_of(item)
+            problems.append(f"{row.section} · {row.official}: {error}")
+    try:
+        db.session.commit()
+    except validation.DossierValidationError as error:
+        db.session.rollback()
+        return 0, [str(error)]
+    return done, problems
+
+
+def report(done: int, problems: list[str]) -> None:
+    if done:
+        flash(_("%(count)s item(s) done.", count=done), "success")
+    for problem in problems:
+        flash(problem, "danger")
+
+
+class MyDraftsView(BaseView):
+    """The author's pending work: drafts (with any rejection reason) and what is under review."""
+
+    route_base = "/mydrafts"
+    default_view = "list"
+
+    @expose("/")
+    @has_access
+    def list(self):
+        items = workflow.pending_items(db.session, workflow.PENDING, author=g.user.id)
+        return self.render_template("dossier/my_drafts.html", rows=[row_of(i) for i in items],
+                                    title=_("My drafts"))
+
+    @expose("/submit", methods=["POST"])
+    @has_access
+    def submit(self):
+        report(*apply_to_selected("submit"))
+        return redirect(url_for(".list"))
+
+    @expose("/withdraw", methods=["POST"])
+    @has_access
+    def withdraw(self):
+        """Drop change requests still in draft; record drafts are deleted from their own screen."""
+        done, problems = 0, []
+        for key in request.form.getlist("item"):
+            item = workflow.find_item(db.session, key)
+            if isinstance(item, ChangeRequest) and item.review_state == workflow.DRAFT and item.entered_by_id == g.user.id:
+                db.session.delete(item)
+                done += 1
+            else:
+                problems.append(_("Only your own draft change requests can be withdrawn."))
+        db.session.commit()
+        report(done, problems)
+        return redirect(url_for(".list"))
+
+
+class ReviewQueueView(BaseView):
+    stage = "first"
+    approve, reject = "first_approve", "first_reject"
+    title = _l("First review")
+    default_view = "list"
+
+    @expose("/")
+    @has_access
+    def list(self):
+        items = workflow.queue(db.session, g.user, self.stage)
+        return self.render_template("dossier/review_queue.html", rows=[row_of(i) for i in items],
+                                    title=self.title, stage=self.stage)
+
+    @expose("/decide", methods=["POST"])
+    @has_access
+    def decide(self):
+        action = self.approve if request.form.get("decision") == "approve" else self.reject
+        report(*apply_to_selected(action, request.form.get("reason")))
+        return redirect(url_for(".list"))
+
+
+class FirstReviewView(ReviewQueueView):
+    route_base = "/review/first"
+
+
+class FinalReviewView(ReviewQueueView):
+    route_base = "/review/final"
+    stage = "final"
+    approve, reject = "final_approve", "final_reject"
+    title = _l("Final review")
+
+
+class QueueCount:
+    """A menu label that shows how many items wait for the signed-in user."""
+
+    def __init__(self, text, stage):
+        self.text, self.stage = text, stage
+
+    def __str__(self):
+        user = g.get("user")
+        if user is None or not getattr(user, "is_authenticated", False):
+            return str(self.text)
+        return f"{self.text} ({len(workflow.queue(db.session, user, self.stage))})"
+
+    def __html__(self):
+        return str(self)
+
+
+class HistoryView(BaseView):
+    """Every version of a record with who changed what, and every review decision (§7.3)."""
+
+    route_base = "/history"
+
+    @expose("/<table>/<int:record_id>")
+    @has_access
+    def record(self, table, record_id):
+        model = BY_TABLE.get(table)
+        if model is None or not self.appbuilder.sm.has_access("can_show", f"{model.__name__}View"):
+            abort(404)
+        record = db.session.get(model, record_id, execution_options={"include_pending": True})
+        if record is None:
+            abort(404)
+        if record.review_state != workflow.APPROVED and record.entered_by_id != g.user.id \
+                and not workflow.has_permission(g.user, workflow.FIRST_REVIEW) \
+                and not workflow.has_permission(g.user, workflow.FINAL_REVIEW):
+            abort(404)
+        versions = db.session.scalars(
+            select(version_class(model)).where(version_class(model).id == record_id)
+            .order_by(version_class(model).transaction_id)
+        ).all()
+        entries = []
+        for version in versions:
+            changes = [
+                (field_label(model, key), display(model, key, old), display(model, key, new))
+                for key, (old, new) in version.changeset.items()
+                if key not in ("changed_at", "changed_by_id", "entered_at", "entered_by_id")
+            ]
+            entries.append({
+                "at": version.transaction.issued_at,
+                "actor": version.transaction.user,
+                "address": version.transaction.remote_addr,
+                "operation": (_("Created"), _("Changed"), _("Deleted"))[version.operation_type],
+                "changes": changes,
+            })
+        decisions = db.session.scalars(
+            select(ReviewDecision)
+            .where(ReviewDecision.record_table == table, ReviewDecision.record_id == record_id)
+            .order_by(ReviewDecision.id)
+        ).all()
+        requests = db.session.scalars(
+            select(ChangeRequest).where(ChangeRequest.table_name == table, ChangeRequest.record_id == record_id)
+            .order_by(ChangeRequest.id)
+        ).all()
+        return self.render_template(
+            "dossier/history.html", title=_("History of %(what)s", what=model.section_label),
+            record=record, model=model, entries=entries, decisions=decisions,
+            requests=[row_of(r) for r in requests],
+            actions={a: t.label for a, t in workflow.TRANSITIONS.items()},
+        )
