@@ -105,17 +105,10 @@ def db(app):
         _db.session.rollback()
 
 
-@pytest.fixture(autouse=True)
-def _clean_dossiers(request):
-    """Each test starts with no dossiers and no history; accounts and roles stay."""
-    yield
-    if "app" not in request.fixturenames:
-        return
-    app = request.getfixturevalue("app")
+def clean_dossiers(app) -> None:
+    """Remove every dossier record, its history and workflow; accounts and roles stay."""
     from app.extensions import db as _db
-    from models import SECTIONS, Official
-
-    from models import ChangeRequest, CollectionReceipt, ReviewDecision
+    from models import SECTIONS, ChangeRequest, CollectionReceipt, Official, ReviewDecision
 
     with app.app_context():
         _db.session.rollback()
@@ -125,6 +118,14 @@ def _clean_dossiers(request):
             _db.session.execute(delete(model.__table__))
         _db.session.execute(delete(versioning_manager.transaction_cls.__table__))
         _db.session.commit()
+
+
+@pytest.fixture(autouse=True)
+def _clean_dossiers(request):
+    """Each test starts with no dossiers and no history."""
+    yield
+    if "app" in request.fixturenames:
+        clean_dossiers(request.getfixturevalue("app"))
 
 
 @pytest.fixture
@@ -227,11 +228,9 @@ def make_user(db):
         return user
 
     yield _make
-    from models import ReviewDecision
-
-    db.session.rollback()
+    # The users' work references them: clear it first (the databases enforce the keys).
+    clean_dossiers(current_app._get_current_object())
     for user_id in created:
-        db.session.execute(delete(ReviewDecision.__table__).where(ReviewDecision.actor_id == user_id))
         db.session.execute(delete(StaffDepartment.__table__).where(StaffDepartment.user_id == user_id))
         user = db.session.get(current_app.appbuilder.sm.user_model, user_id)
         if user is not None:

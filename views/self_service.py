@@ -1,6 +1,8 @@
 """Self-service for officials (§3.1 channel 1): their own approved dossier, new material
 and change requests, and the status of what they sent. Nothing of anyone else."""
 
+from datetime import date
+
 from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
@@ -13,6 +15,16 @@ from .workflow import display, field_label, row_of
 
 # The official is the source (channel "self"); these are set, not asked.
 SET_FOR_SELF = ["official", "source_channel", "source_department", "received_on"]
+
+
+def set_for_self(form, official) -> None:
+    """Fill the fields an official is not asked, over anything posted for them."""
+    values = {"official": official, "source_channel": "self", "source_department": None,
+              "received_on": date.today()}
+    for name, value in values.items():
+        if name in form:
+            form[name].data = value
+    form._official = official
 
 
 def own_official() -> Official:
@@ -64,11 +76,8 @@ class MyDossierView(BaseView):
             abort(404)
         official = own_official()
         view = self._view_for(model)
-        form = view.add_form.refresh(request.form if request.method == "POST" else None)
-        form._official = official
-        for name in SET_FOR_SELF:
-            if hasattr(form, name):
-                delattr(form, name)
+        form = view.add_form.refresh()
+        set_for_self(form, official)
         if request.method == "POST" and form.validate():
             record = model(official=official, source_channel="self", review_state=workflow.DRAFT)
             form.populate_obj(record)
@@ -90,12 +99,14 @@ class MyDossierView(BaseView):
         if record is None or record.official.id != official.id:
             abort(404)
         view = self._view_for(model)
-        form = view.edit_form.refresh(request.form if request.method == "POST" else None, obj=None if request.method == "POST" else record)
-        form._official = official
+        form = view.edit_form.refresh(obj=None if request.method == "POST" else record)
         form._id = record_id
-        for name in SET_FOR_SELF:
-            if hasattr(form, name):
-                delattr(form, name)
+        if request.method == "POST":
+            # What an official may not change stays as the record has it, whatever was posted.
+            for name in SET_FOR_SELF:
+                if name in form:
+                    form[name].data = getattr(record, name)
+            form._official = official
         if request.method == "POST" and form.validate():
             form.populate_obj(record)
             try:

@@ -56,6 +56,7 @@ class Row:
     is_change: bool
     edit_url: str | None
     history_url: str | None
+    page_url: str | None = None
 
 
 def row_of(item) -> Row:
@@ -81,6 +82,8 @@ def row_of(item) -> Row:
         summary=summary, author=str(item.entered_by) if item.entered_by else "", changed_at=item.changed_at,
         state=workflow.state_label(item.review_state), reason=rejection.reason if rejection else None,
         is_change=isinstance(item, ChangeRequest), edit_url=edit_url, history_url=history_url,
+        # The author goes on entering a new official's material from its page.
+        page_url=url_for("OfficialView.show", pk=item.id) if isinstance(item, Official) else None,
     )
 
 

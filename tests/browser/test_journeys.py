@@ -1,4 +1,5 @@
-"""A records clerk's first day, in a real headless Chromium, on an isolated network."""
+"""Main journeys in a real headless Chromium, on an isolated network: no request may
+leave the app."""
 
 import os
 import shutil
@@ -69,15 +70,19 @@ def type_date(page, input_id, day):
     page.keyboard.press("Escape")
 
 
-def test_clerk_creates_an_official_and_adds_work_experience(page, live_server, factory, departments):
-    person = factory.official()
-    department = departments[2]
-
+def sign_in(page, live_server, username):
+    page.goto(f"{live_server}/logout/")
     page.goto(f"{live_server}/login/")
-    page.fill("#username", "clerk")
+    page.fill("#username", username)
     page.fill("#password", DEMO_PASSWORD)
     page.click("[type=submit]")
     page.wait_for_url(f"{live_server}/")
+
+
+def test_clerk_creates_an_official_and_adds_work_experience(page, live_server, factory, departments):
+    person = factory.official()
+    department = departments[2]
+    sign_in(page, live_server, "clerk")
 
     page.click("a.dropdown-toggle:has-text('档案管理')")
     page.click("text=官员名册")
@@ -94,11 +99,12 @@ def test_clerk_creates_an_official_and_adds_work_experience(page, live_server, f
     page.fill("#mobile", person["mobile"])
     choose(page, "source_channel", "hr")
     page.click("form [type=submit]")
-    page.wait_for_selector("text=记录已添加")
+    page.wait_for_selector("text=已保存为草稿")
 
-    page.goto(f"{live_server}/officialview/list/?_flt_0_name={person['name']}")
-    page.click("a[href*='/officialview/show/']")
-    page.wait_for_selector("text=官员档案")
+    # A new official is a draft: the clerk finds it in their drafts and opens its page.
+    page.goto(f"{live_server}/mydrafts/")
+    page.click(f"tr:has-text('{person['name']}') >> a.open-page")
+    page.wait_for_selector("#pending-official")
 
     page.click("#add-material")
     page.click("#add-material-menu >> text=工作经历")
@@ -108,11 +114,54 @@ def test_clerk_creates_an_official_and_adds_work_experience(page, live_server, f
     type_date(page, "start_date", start)
     choose(page, "source_channel", "hr")
     page.click("form [type=submit]")
-    page.wait_for_selector("text=记录已添加")
+    page.wait_for_selector("text=已保存为草稿")
 
     page.click("a[href='#WorkExperienceView']")
     tab = page.locator("#WorkExperienceView")
     assert tab.locator("text=市档案局").is_visible()
     assert tab.locator(f"text={start.isoformat()}").is_visible()
+    assert tab.locator("text=草稿").first.is_visible()
+
+    assert page.requested_hosts == {urlsplit(live_server).netloc}, page.requested_hosts
+
+
+def test_entry_passes_first_and_final_review_onto_the_official_page(page, live_server, factory, make_official):
+    from tests.helpers import sample_rows
+
+    official_row, row = sample_rows(factory)["work_experience"]
+    official = make_official(**official_row)
+
+    sign_in(page, live_server, "clerk")
+    page.goto(f"{live_server}/officialview/show/{official.id}")
+    page.click("#add-material")
+    page.click("#add-material-menu >> text=工作经历")
+    page.fill("#unit", "省委组织部干部一处")
+    page.fill("#post", "副处长")
+    type_date(page, "start_date", row["start_date"])
+    choose(page, "source_channel", "hr")
+    page.click("form [type=submit]")
+    page.wait_for_selector("text=已保存为草稿")
+    page.goto(f"{live_server}/mydrafts/")
+    page.check("tr:has-text('省委组织部干部一处') >> input[name=item]")
+    page.click("#submit-selected")
+    page.wait_for_selector("text=已处理1项")
+
+    sign_in(page, live_server, "dept_head")
+    assert page.locator("a:has-text('初审 (1)')").count() == 1
+    page.goto(f"{live_server}/review/first/")
+    page.check("tr:has-text('省委组织部干部一处') >> input[name=item]")
+    page.click("#approve-selected")
+    page.wait_for_selector("text=已处理1项")
+
+    sign_in(page, live_server, "hr_reviewer")
+    page.goto(f"{live_server}/review/final/")
+    page.check("tr:has-text('省委组织部干部一处') >> input[name=item]")
+    page.click("#approve-selected")
+    page.wait_for_selector("text=已处理1项")
+
+    sign_in(page, live_server, "archivist")
+    page.goto(f"{live_server}/officialview/show/{official.id}")
+    page.click("a[href='#WorkExperienceView']")
+    assert page.locator("#WorkExperienceView >> text=省委组织部干部一处").is_visible()
 
     assert page.requested_hosts == {urlsplit(live_server).netloc}, page.requested_hosts
