@@ -15,13 +15,15 @@ from sqlalchemy_continuum import version_class
 
 from app.extensions import db
 from models import BY_TABLE, ChangeRequest, Official, ReviewDecision, codes, validation, workflow
-from models.labels import label
+from models.labels import LABELS, label
 
 
 def display(model, key, value) -> str:
     """A stored value as the reader should see it."""
     if value is None or value == "":
         return ""
+    if key == "review_state":
+        return workflow.state_label(value)
     column = model.__table__.columns.get(key)
     if column is not None and "code_table" in column.info:
         return codes.name(column.info["code_table"], value)
@@ -37,7 +39,8 @@ def display(model, key, value) -> str:
 
 
 def field_label(model, key) -> str:
-    return label(key[:-3] if key.endswith("_id") and key[:-3] in ("department", "source_department", "training") else key)
+    """A column's label; a foreign key is labelled as its relation (official_id → 官员)."""
+    return label(key[:-3] if key.endswith("_id") and key[:-3] in LABELS else key)
 
 
 @dataclass
@@ -227,7 +230,7 @@ class HistoryView(BaseView):
             changes = [
                 (field_label(model, key), display(model, key, old), display(model, key, new))
                 for key, (old, new) in version.changeset.items()
-                if key not in ("changed_at", "changed_by_id", "entered_at", "entered_by_id")
+                if key not in ("id", "changed_at", "changed_by_id", "entered_at", "entered_by_id")
             ]
             entries.append({
                 "at": version.transaction.issued_at,

@@ -190,3 +190,39 @@ def test_only_approved_records_are_seen_by_default(db, entry, make_record):
     visible = db.session.query(WorkExperience).all()
     assert visible == [approved]
     assert {r.id for r in pending(db, WorkExperience)} == {approved.id, entry.id}
+
+
+# Who may make each move on the clerk's entry (the clerk and dept_head share 办公室).
+ALLOWED = {
+    "submit": {"clerk"},
+    "first_approve": {"dept_head"},
+    "first_reject": {"dept_head"},
+    "final_approve": {"hr_reviewer"},
+    "final_reject": {"hr_reviewer"},
+}
+BRING_TO = {  # moves that bring a fresh entry to the state the action starts from
+    "submit": [],
+    "first_approve": [("clerk", "submit")],
+    "first_reject": [("clerk", "submit")],
+    "final_approve": [("clerk", "submit"), ("dept_head", "first_approve")],
+    "final_reject": [("clerk", "submit"), ("dept_head", "first_approve")],
+}
+
+
+@pytest.mark.parametrize("action", list(ALLOWED))
+def test_every_role_against_every_move(db, make_record, draft_of, users, action):
+    from tests.conftest import ROLE_KEYS
+
+    outcome = {}
+    for role in ROLE_KEYS:
+        entry = draft_of(make_record(WorkExperience), users["clerk"])
+        for who, step in BRING_TO[action]:
+            move(db, users[who], entry, step)
+        try:
+            perform(db.session, users[role], entry, action, "理由")
+            db.session.commit()
+            outcome[role] = True
+        except WorkflowError:
+            db.session.rollback()
+            outcome[role] = False
+    assert {role for role, allowed in outcome.items() if allowed} == ALLOWED[action]
