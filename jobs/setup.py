@@ -46,7 +46,7 @@ def load_code_tables(report: InitReport) -> None:
 
 def initialise() -> InitReport:
     """Bring the database to the current schema, reference data and role grants."""
-    flask_migrate.upgrade(directory=current_app.extensions["migrate"].directory)
+    flask_migrate.upgrade(directory=current_app.extensions["migrate"].directory, revision="heads")
     report = InitReport()
     load_code_tables(report)
     db.session.commit()
