@@ -70,6 +70,15 @@ SESSION_COOKIE_SAMESITE = "Lax"
 WTF_CSRF_ENABLED = True
 WTF_CSRF_TIME_LIMIT = None
 
+# Keys kept outside the database; None means a file in the instance directory
+# (created on first use in development, required in production).
+DOSSIER_KEK_FILE = os.environ.get("DOSSIER_KEK_FILE")
+DOSSIER_KEK = os.environ.get("DOSSIER_KEK")
+DOSSIER_KEYSTORE_URL = os.environ.get("DOSSIER_KEYSTORE_URL")
+DOSSIER_AUDIT_KEY_FILE = os.environ.get("DOSSIER_AUDIT_KEY_FILE")
+DOSSIER_AUDIT_SIGNING_KEY_FILE = os.environ.get("DOSSIER_AUDIT_SIGNING_KEY_FILE")
+DOSSIER_AUDIT_CHECKPOINT_FILE = os.environ.get("DOSSIER_AUDIT_CHECKPOINT_FILE")
+
 # Days within which material received must be entered (§3.2 及时录入).
 DOSSIER_ENTRY_DEADLINE_DAYS = 15
 

@@ -41,6 +41,13 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     import models  # noqa: F401  (maps and versions every table before FAB starts)
 
+    # The keys first: a wrong key-encryption key must stop start-up, not produce garbage.
+    from security import keys
+
+    keys.init_app(app)
+    from security import audit
+
+    audit.init_app(app)
     db.init_app(app)
     # Every POST is checked, the workflow's own forms included, not only FAB's.
     csrf.init_app(app)

@@ -48,3 +48,8 @@ def seed(officials, demo_password, rng_seed, if_empty):
     result = run_seed(officials, demo_password, rng_seed=rng_seed, progress=progress)
     rows = sum(result["counts"].values())
     click.echo(f"seeded {officials} officials, {rows} rows in {result['seconds']:.1f}s")
+
+
+from jobs.audit import audit  # noqa: E402
+
+dossier.add_command(audit)

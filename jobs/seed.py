@@ -18,6 +18,8 @@ from sqlalchemy_continuum import version_class, versioning_manager
 from app.extensions import db
 from models import DOSSIER_MODELS, SECTIONS, Department, Official, StaffDepartment
 from models.validation import add_years, citizen_id_check_digit
+from security import crypto
+from security.keys import keyring
 from security.roles import ROLE_LABELS
 
 DEPARTMENTS = [
@@ -66,6 +68,7 @@ PROJECTS = ("年度重点工作专项考核", "脱贫攻坚专项考核", "营�
 GRADES = [("1", 15), ("2", 80), ("3", 4), ("4", 1)]
 CHANNELS = ("self", "hr", "department")
 ROLE_ACCOUNTS = tuple(ROLE_LABELS)
+SENSITIVE_COLUMNS = {m: [c.key for c in m.__table__.columns if "plain" in c.info] for m in DOSSIER_MODELS}
 # Demo staff and their departments: the clerk's entries go to the head of 办公室.
 DEMO_STAFF = {"clerk": "D01", "dept_head": "D01", "hr_reviewer": "D02", "archivist": "D02"}
 DEMO_OFFICIAL_DEPARTMENT = "D01"
@@ -107,11 +110,13 @@ class Dossier:
 class DossierFactory:
     """Consistent dossiers: every date follows birth, work and study in order."""
 
-    def __init__(self, rng: random.Random, departments: list[int], today: date | None = None):
+    def __init__(self, rng: random.Random, departments: list[int], today: date | None = None, taken=None):
         self.rng = rng
         self.departments = departments
         self.today = today or date.today()
         self.used_ids: set[str] = set()
+        # Whether a citizen ID is already registered in the database.
+        self.taken = taken or (lambda cid: False)
 
     def common(self) -> dict:
         rng = self.rng
@@ -130,7 +135,7 @@ class DossierFactory:
         birth = random_day(rng, add_years(today, -60), add_years(today, -23))
         work_start = random_day(rng, add_years(birth, 22), min(add_years(birth, 24), today))
         cid = citizen_id(rng, birth, gender)
-        while cid in self.used_ids:
+        while cid in self.used_ids or self.taken(cid):
             cid = citizen_id(rng, birth, gender)
         self.used_ids.add(cid)
         party = rng.random() < 0.75
@@ -287,6 +292,17 @@ def _link_demo_official(account, first_new_id) -> None:
     db.session.execute(table.update().where(table.c.id == target).values(account_id=account.id))
 
 
+def _encrypted(model, row: dict, official_id: int, key) -> dict:
+    """The row as stored: sensitive fields sealed as models.encryption would seal them."""
+    version, dek = key
+    for column in SENSITIVE_COLUMNS[model]:
+        value = row.get(column)
+        if value is not None:
+            aad = crypto.field_aad(model.__tablename__, column, row["id"], official_id)
+            row[column] = crypto.encrypt(dek, version, str(value).encode(), aad)
+    return row
+
+
 def _next_id(model) -> int:
     # The table, not the mapped class: pending rows count too.
     return (db.session.scalar(select(func.max(model.__table__.c.id))) or 0) + 1
@@ -319,10 +335,13 @@ def seed(officials: int, password: str, rng_seed: int = 20261125, chunk: int = 2
     department_ids = ensure_departments()
     users = ensure_accounts(password)
     clerk_id = users["clerk"].id
-    factory = DossierFactory(random.Random(rng_seed), department_ids)
-    factory.used_ids |= set(db.session.scalars(select(Official.__table__.c.citizen_id)))
+    ring = keyring()
+    registered = set(db.session.scalars(select(Official.__table__.c.citizen_id_index)))
+    factory = DossierFactory(random.Random(rng_seed), department_ids,
+                             taken=lambda cid: ring.blind_index(cid) in registered)
 
     first_ids = {model: _next_id(model) for model in DOSSIER_MODELS}
+    next_ids = dict(first_ids)
     next_official = first_ids[Official]
     now = datetime.now()
     stamp = {"entered_by_id": clerk_id, "changed_by_id": clerk_id, "entered_at": now, "changed_at": now}
@@ -331,11 +350,17 @@ def seed(officials: int, password: str, rng_seed: int = 20261125, chunk: int = 2
     while done < officials:
         batch = min(chunk, officials - done)
         official_rows, section_rows = [], {model.__tablename__: [] for model in SECTIONS}
+        keys = ring.create_many(range(next_official, next_official + batch))
         for _ in range(batch):
             dossier = factory.dossier()
-            official_rows.append({"id": next_official, **dossier.official, **stamp})
-            for table_name, rows in dossier.sections.items():
-                section_rows[table_name].extend({**row, **stamp, "official_id": next_official} for row in rows)
+            official = {"id": next_official, **dossier.official, **stamp}
+            official["citizen_id_index"] = ring.blind_index(official["citizen_id"])
+            official_rows.append(_encrypted(Official, official, next_official, keys[next_official]))
+            for model in SECTIONS:
+                for row in dossier.sections[model.__tablename__]:
+                    row = {**row, **stamp, "official_id": next_official, "id": next_ids[model]}
+                    next_ids[model] += 1
+                    section_rows[model.__tablename__].append(_encrypted(model, row, next_official, keys[next_official]))
             next_official += 1
         db.session.execute(insert(Official.__table__), official_rows)
         counts["official"] += batch

@@ -13,19 +13,21 @@ make_versioned(user_cls="User", plugins=[FlaskPlugin()])
 
 import flask_appbuilder.security.sqla.models  # noqa: E402,F401
 
+from .audit import AuditChainHead, AuditEvent  # noqa: E402
 from .codes import CodeItem  # noqa: E402
 from .collection import CollectionReceipt  # noqa: E402
 from .organisation import Department, StaffDepartment  # noqa: E402
 from .sections import AREAS, BY_KEY, BY_TABLE, DOSSIER_MODELS, SECTIONS  # noqa: E402
 from .official import Official  # noqa: E402
 from .workflow import ChangeRequest, ReviewDecision  # noqa: E402
-from . import validation, visibility  # noqa: E402
+from . import encryption, validation, visibility  # noqa: E402
 
 sa.orm.configure_mappers()
 validation.install_guard((*DOSSIER_MODELS, CollectionReceipt))
+encryption.install((*DOSSIER_MODELS, ChangeRequest))
 visibility.install()
 
 __all__ = [
-    "AREAS", "BY_KEY", "BY_TABLE", "ChangeRequest", "CodeItem", "CollectionReceipt", "DOSSIER_MODELS",
+    "AREAS", "AuditChainHead", "AuditEvent", "BY_KEY", "BY_TABLE", "ChangeRequest", "CodeItem", "CollectionReceipt", "DOSSIER_MODELS",
     "Department", "Official", "ReviewDecision", "SECTIONS", "StaffDepartment",
 ]

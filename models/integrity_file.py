@@ -2,9 +2,10 @@
 
 from flask_appbuilder import Model
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column, String, Text
+from sqlalchemy import Column, String
 
 from .base import SectionRecord, date_column
+from .encryption import Sensitive, sensitive_column
 
 
 class IntegrityReport(SectionRecord, Model):
@@ -17,7 +18,8 @@ class IntegrityReport(SectionRecord, Model):
 
     period = Column(String(50), nullable=False)
     submitted_on = date_column(nullable=False, min_age=16)
-    summary = Column(Text, nullable=False)
+    _summary = sensitive_column("summary", text=True, required=True)
+    summary = Sensitive("_summary")
 
 
 class IntegrityRisk(SectionRecord, Model):
@@ -28,8 +30,10 @@ class IntegrityRisk(SectionRecord, Model):
     list_columns = ("identified_on", "risk_point", "controls")
     order_by = ("identified_on",)
 
-    risk_point = Column(Text, nullable=False)
-    controls = Column(Text, nullable=False)
+    _risk_point = sensitive_column("risk_point", text=True, required=True)
+    risk_point = Sensitive("_risk_point")
+    _controls = sensitive_column("controls", text=True, required=True)
+    controls = Sensitive("_controls")
     identified_on = date_column(min_age=16)
 
 
@@ -42,6 +46,8 @@ class ViolationRecord(SectionRecord, Model):
     order_by = ("occurred_on",)
 
     occurred_on = date_column(nullable=False, min_age=16)
-    description = Column(Text, nullable=False)
-    handling = Column(Text)
+    _description = sensitive_column("description", text=True, required=True)
+    description = Sensitive("_description")
+    _handling = sensitive_column("handling", text=True)
+    handling = Sensitive("_handling")
     handled_on = date_column(after="occurred_on")

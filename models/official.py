@@ -2,14 +2,18 @@
 
 from flask_appbuilder import Model
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column, ForeignKey, Integer, String
+from sqlalchemy import Column, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import relationship
 
+from security.keys import keyring
+
 from .base import SourceMixin, code_column, date_column
+from .encryption import Sensitive, sensitive_column
 
 
 class Official(SourceMixin, Model):
     __tablename__ = "official"
+    __table_args__ = (UniqueConstraint("citizen_id_index", name="uq_official_citizen_id_index"),)
     __versioned__ = {}
 
     section_key = "basic"
@@ -27,14 +31,20 @@ class Official(SourceMixin, Model):
     degree = code_column("degree")
     work_start_date = date_column(min_age=16)
     party_join_date = date_column(min_age=18)
-    citizen_id = Column(String(18), unique=True, info={"format": "citizen_id"})
+    _citizen_id = sensitive_column("citizen_id", format="citizen_id")
+    citizen_id = Sensitive("_citizen_id")
+    # A keyed hash of the citizen ID: uniqueness and exact lookup without the plaintext.
+    citizen_id_index = Column(String(64))
     department_id = Column(Integer, ForeignKey("department.id"), nullable=False, index=True)
     department = relationship("Department", foreign_keys=[department_id])
     post = Column(String(100), index=True)
     status = code_column("official_status", nullable=False, default="1", index=True)
-    office_phone = Column(String(30), info={"format": "phone"})
-    mobile = Column(String(20), info={"format": "mobile"})
-    email = Column(String(120), info={"format": "email"})
+    _office_phone = sensitive_column("office_phone", format="phone")
+    office_phone = Sensitive("_office_phone")
+    _mobile = sensitive_column("mobile", format="mobile")
+    mobile = Sensitive("_mobile")
+    _email = sensitive_column("email", format="email")
+    email = Sensitive("_email")
     # The official's own login, for self-service (§3.1 channel 1).
     account_id = Column(Integer, ForeignKey("ab_user.id"), unique=True)
     account = relationship("User", foreign_keys=[account_id])
@@ -42,6 +52,11 @@ class Official(SourceMixin, Model):
     @property
     def official(self):
         return self
+
+    def on_sensitive_encrypted(self, name):
+        if name == "citizen_id":
+            value = self.citizen_id
+            self.citizen_id_index = keyring().blind_index(value) if value else None
 
     def __repr__(self):
         return self.name

@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, Integer, String, Text
 
 from .base import SectionRecord, code_column, date_column
+from .encryption import Sensitive, sensitive_column
 
 
 class DutyReport(SectionRecord, Model):
@@ -31,7 +32,8 @@ class PersonalMatterReport(SectionRecord, Model):
 
     kind = code_column("personal_matter_kind", nullable=False)
     reported_on = date_column(nullable=False, min_age=16)
-    content = Column(Text, nullable=False)
+    _content = sensitive_column("content", text=True, required=True)
+    content = Sensitive("_content")
 
 
 class Achievement(SectionRecord, Model):

@@ -2,9 +2,10 @@
 
 from flask_appbuilder import Model
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column, Integer, String, Text
+from sqlalchemy import Column, Integer, String
 
 from .base import SectionRecord, code_column, date_column
+from .encryption import Sensitive, sensitive_column
 
 
 class Reward(SectionRecord, Model):
@@ -30,7 +31,8 @@ class Sanction(SectionRecord, Model):
     order_by = ("decided_on",)
 
     kind = code_column("sanction_kind", nullable=False)
-    reason = Column(Text, nullable=False)
+    _reason = sensitive_column("reason", text=True, required=True)
+    reason = Sensitive("_reason")
     deciding_body = Column(String(200), nullable=False)
     decided_on = date_column(nullable=False, min_age=16)
     period_months = Column(Integer, info={"range": (1, 120)})

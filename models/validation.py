@@ -16,6 +16,7 @@ from sqlalchemy import Date, event
 from sqlalchemy.orm import Session
 
 from . import codes
+from .encryption import _Unreadable
 from .labels import label
 
 WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
@@ -103,6 +104,8 @@ def errors_for(model, values: Mapping[str, Any], today: date | None = None) -> l
     for column in model.__table__.columns:
         key, info = column.key, column.info
         value = values.get(key)
+        if isinstance(value, _Unreadable):
+            continue  # a shredded or tampered value is reported where it is shown
         if value is None or value == "":
             if key in values and _required(column):
                 fail(key, _("is required"))
@@ -148,6 +151,8 @@ def _citizen_id_consistency(values, birth) -> list[FieldError]:
 
 
 def _required(column) -> bool:
+    if column.info.get("required"):
+        return True
     return not column.nullable and column.default is None and not column.foreign_keys and not column.primary_key
 
 
@@ -168,8 +173,33 @@ def check(obj) -> None:
             errors = errors_for(type(obj), values_of(obj))
     else:
         errors = errors_for(type(obj), values_of(obj))
+    errors.extend(_duplicate_citizen_id(obj, session))
     if errors:
         raise DossierValidationError(errors)
+
+
+def _duplicate_citizen_id(obj, session) -> list[FieldError]:
+    """Citizen IDs are encrypted: uniqueness is checked through their keyed hash."""
+    from sqlalchemy import select
+
+    from security.keys import keyring
+
+    from .official import Official
+
+    value = getattr(obj, "citizen_id", None) if isinstance(obj, Official) else None
+    if session is None or not isinstance(value, str) or citizen_id_problem(value):
+        return []
+    with session.no_autoflush:
+        other = session.scalar(
+            select(Official.id).where(Official.citizen_id_index == keyring().blind_index(value), Official.id != obj.id)
+            .execution_options(include_pending=True)
+        ) if obj.id is not None else session.scalar(
+            select(Official.id).where(Official.citizen_id_index == keyring().blind_index(value))
+            .execution_options(include_pending=True)
+        )
+    if other is None:
+        return []
+    return [FieldError("citizen_id", f"{label('citizen_id')}：{_('is already registered for another official')}")]
 
 
 def install_guard(models: tuple) -> None:

@@ -26,6 +26,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import relationship
 
 from .base import EntryMixin
+from .encryption import Sensitive, pending_changes, sensitive_column, sensitive_fields, stored_plaintext
 
 DRAFT, SUBMITTED, FIRST_APPROVED, APPROVED = "draft", "submitted", "first_approved", "approved"
 PENDING = (DRAFT, SUBMITTED, FIRST_APPROVED)
@@ -78,9 +79,12 @@ class ChangeRequest(EntryMixin, Model):
     record_id = Column(Integer, nullable=False)
     official_id = Column(Integer, ForeignKey("official.id", ondelete="CASCADE"), nullable=False, index=True)
     official = relationship("Official")
-    # JSON: field → proposed value, and the approved values they replace.
-    proposed = Column(Text, nullable=False)
-    original = Column(Text, nullable=False)
+    # JSON: field → proposed value, and the approved values they replace; encrypted
+    # with the official's key, as they may hold sensitive fields.
+    _proposed = sensitive_column("proposed", required=True)
+    proposed = Sensitive("_proposed")
+    _original = sensitive_column("original", required=True)
+    original = Sensitive("_original")
     review_state = Column(String(16), nullable=False, default=DRAFT, index=True)
 
     def __repr__(self):
@@ -257,9 +261,14 @@ def changes_of(item) -> tuple[dict, dict]:
     """(new values, approved values) of the fields an edit changed, by column key."""
     state = sa_inspect(item)
     new, old = {}, {}
+    ciphertext = {field.column_attr for field in sensitive_fields(type(item)).values()}
+    for name, value in pending_changes(item).items():
+        before = stored_plaintext(item, name)
+        if value != before:
+            new[name], old[name] = value, before
     for attr in state.mapper.column_attrs:
         history = state.attrs[attr.key].history
-        if attr.key not in _BOOKKEEPING and history.has_changes():
+        if attr.key not in _BOOKKEEPING and attr.key not in ciphertext and history.has_changes():
             new[attr.key] = getattr(item, attr.key)
             old[attr.key] = history.deleted[0] if history.deleted else None
     # A changed many-to-one shows on the relationship until flush, not on its key.

@@ -95,6 +95,7 @@ OTHER_ACCESS = {
     },
     # ... and the auditor reads, changing nothing.
     "auditor": {
+        "AuditEventView": ("can_list", "can_show", "can_verify"),
         "StaffDepartmentView": READ,
         "UserDBModelView": READ,
         "RoleModelView": READ,

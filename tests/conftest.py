@@ -64,14 +64,24 @@ def databases(tmp_path_factory):
 
 
 def make_app(url, **overrides):
+    """An app on ``url``; each database gets its own key store and audit checkpoints,
+    as each production instance does (the same for every app on that database)."""
+    import hashlib
+    import tempfile
+    from pathlib import Path
+
     from app import create_app
 
+    keys = Path(tempfile.gettempdir()) / "dossier-test-keys" / hashlib.sha256(url.encode()).hexdigest()[:16]
+    keys.mkdir(parents=True, exist_ok=True)
     return create_app({
         "SQLALCHEMY_DATABASE_URI": url,
         "TESTING": True,
         "WTF_CSRF_ENABLED": False,
         "SECRET_KEY": "test-secret",
         "SERVER_NAME": None,
+        "DOSSIER_KEYSTORE_URL": f"sqlite:///{keys / 'keystore.db'}",
+        "DOSSIER_AUDIT_CHECKPOINT_FILE": str(keys / "audit-checkpoints.log"),
         **overrides,
     })
 
@@ -118,6 +128,11 @@ def clean_dossiers(app) -> None:
             _db.session.execute(delete(model.__table__))
         _db.session.execute(delete(versioning_manager.transaction_cls.__table__))
         _db.session.commit()
+        from security.keys import data_key, keyring
+
+        with keyring().engine.begin() as conn:
+            conn.execute(delete(data_key))
+        keyring()._cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from models import AREAS
 
+from .audit import AuditEventView
 from .admin import CodeItemView, DepartmentView, StaffDepartmentView
 from .dossier import SECTION_VIEWS, OfficialView
 from .collection import BacklogView, BatchAssessmentView, ReceiptView
@@ -54,6 +55,8 @@ def register_views(appbuilder):
     _add(appbuilder, MyDossierView, "my_dossier", _l("My dossier"), "self_service", _l("My dossier"),
          icon="fa-user", category_icon="fa-user")
     appbuilder.add_view_no_menu(HistoryView)
+    # Under FAB's Security menu, beside the accounts and roles the auditor also reads.
+    _add(appbuilder, AuditEventView, "audit_trail", _l("Audit trail"), "Security", _l("Security"), icon="fa-history")
     _add(appbuilder, DepartmentView, "departments", _l("Departments"), "settings", _l("Settings"),
          icon="fa-sitemap", category_icon="fa-wrench")
     _add(appbuilder, StaffDepartmentView, "staff_departments", _l("Staff departments"), "settings",

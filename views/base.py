@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_appbuilder import ModelView
 from flask_appbuilder.fieldwidgets import Select2Widget
 from sqlalchemy import Date
-from wtforms import SelectField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Optional, StopValidation
 
 from app.extensions import db
@@ -68,6 +68,12 @@ def metadata_attrs(model) -> dict:
     formatters = {key: (lambda code, t=table: codes.name(t, code)) for key, table in code_columns.items()}
     formatters["review_state"] = workflow.state_label
     rules = ModelRules(model)
+    # Sensitive fields are stored encrypted: FAB sees no column, so the form field is ours.
+    for column in columns:
+        if "plain" in column.info:
+            field_class = TextAreaField if column.info.get("text") else StringField
+            required = DataRequired() if column.info.get("required") else Optional()
+            form_fields[column.key] = field_class(LABELS.get(column.key, column.key), validators=[required, rules])
     return {
         "label_columns": dict(LABELS),
         "formatters_columns": formatters,
@@ -75,7 +81,7 @@ def metadata_attrs(model) -> dict:
         "edit_form_extra_fields": form_fields,
         # Filters on a code column offer the names, not a box to type codes into.
         "search_form_extra_fields": search_fields,
-        "validators_columns": {c.key: [rules] for c in columns if _has_rules(c)},
+        "validators_columns": {c.key: [rules] for c in columns if _has_rules(c) and "plain" not in c.info},
     }
 
 

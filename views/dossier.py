@@ -23,7 +23,7 @@ def content_columns(model) -> list[str]:
     """The section's own fields, in declaration order, relations by their name."""
     names = []
     for column in model.__table__.columns:
-        if column.key in _COMMON:
+        if column.key in _COMMON or column.key.endswith("_index"):
             continue
         if column.foreign_keys and column.key.endswith("_id"):
             names.append(column.key[: -len("_id")])
@@ -34,6 +34,8 @@ def content_columns(model) -> list[str]:
 
 def section_view(model) -> type:
     content = content_columns(model)
+    # Encrypted fields cannot be searched by the database.
+    encrypted = {c.key for c in model.__table__.columns if "plain" in c.info}
     attrs = {
         "datamodel": SQLAInterface(model),
         "list_title": model.section_label,
@@ -45,7 +47,7 @@ def section_view(model) -> type:
         "add_columns": ["official", *content, *SOURCE_COLUMNS],
         # A record never moves to another official's dossier.
         "edit_columns": [*content, *SOURCE_COLUMNS],
-        "search_columns": ["official", *[c for c in content if c != "training"]],
+        "search_columns": ["official", *[c for c in content if c != "training" and c not in encrypted]],
         "base_order": (model.order_by[0], "desc"),
         "show_template": "dossier/record_show.html",
         "extra_args": {"history_table": model.__tablename__},

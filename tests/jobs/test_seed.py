@@ -28,7 +28,7 @@ def seeded(databases):
 
 def test_every_citizen_id_passes_the_check_digit(seeded):
     _, db, _ = seeded
-    ids = db.session.scalars(select(Official.citizen_id)).all()
+    ids = [o.citizen_id for o in db.session.scalars(select(Official))]
     assert len(ids) == 150 == len(set(ids))
     assert all(citizen_id_check_digit(cid[:17]) == cid[17] for cid in ids)
 
@@ -86,7 +86,7 @@ def test_seeding_again_adds_without_collisions(seeded):
     from jobs.seed import seed
 
     seed(20, PASSWORD, rng_seed=1, chunk=7)
-    ids = db.session.scalars(select(Official.citizen_id)).all()
+    ids = [o.citizen_id for o in db.session.scalars(select(Official))]
     assert len(ids) == 170 == len(set(ids))
 
 

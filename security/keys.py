@@ -1,0 +1,204 @@
+"""Envelope encryption keys (shared/DESIGN.md §6, regulation §6.1.1).
+
+- The key-encryption key (KEK) comes from the file named by ``DOSSIER_KEK_FILE``
+  or from ``DOSSIER_KEK`` (base64); it is never stored in a database or backup.
+  The embedded default creates ``instance/kek.key`` on first run, with a warning;
+  production refuses to start without an explicit one.
+- Every official has a data key (DEK), kept only wrapped by the KEK, in a key
+  store of its own (``DOSSIER_KEYSTORE_URL``, by default ``instance/keystore.db``),
+  never in the main database, its dumps or its logs. Destroying an official's
+  DEK makes every copy of their encrypted content unreadable (crypto-shredding).
+- A check value encrypted under the KEK lets start-up tell a wrong KEK clearly.
+"""
+
+import base64
+import hashlib
+import logging
+import os
+from datetime import datetime
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import (
+    Column, DateTime, Integer, LargeBinary, MetaData, String, Table, create_engine, delete, insert, select, update,
+)
+
+from . import crypto
+
+log = logging.getLogger(__name__)
+
+keystore_metadata = MetaData()
+data_key = Table(
+    "data_key", keystore_metadata,
+    Column("official_id", Integer, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("wrapped", LargeBinary, nullable=False),
+    Column("kek_id", String(16), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+# Keys of the keyring itself (the blind-index key) and the KEK check value.
+system_key = Table(
+    "system_key", keystore_metadata,
+    Column("name", String(40), primary_key=True),
+    Column("wrapped", LargeBinary, nullable=False),
+    Column("kek_id", String(16), nullable=False),
+)
+KEK_CHECK = b"dossier key-encryption key check"
+
+
+class KeyError_(RuntimeError):
+    """A key problem an operator must fix; the message says what."""
+
+
+class ShreddedKey(LookupError):
+    """The official's data key was destroyed: their content can no longer be read."""
+
+
+def kek_id_of(kek: bytes) -> str:
+    return hashlib.sha256(b"dossier-kek-id" + kek).hexdigest()[:16]
+
+
+def load_kek(config, instance_path: str) -> bytes:
+    if config.get("DOSSIER_KEK"):
+        kek = base64.b64decode(config["DOSSIER_KEK"])
+    else:
+        path = Path(config.get("DOSSIER_KEK_FILE") or Path(instance_path) / "kek.key")
+        if not path.exists():
+            if config.get("DOSSIER_ENV") == "production":
+                raise KeyError_("No key-encryption key: set DOSSIER_KEK_FILE (32 random bytes, base64) for production.")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(base64.b64encode(crypto.new_key()) + b"\n")
+            log.warning("Created a development key-encryption key at %s: keep it out of backups.", path)
+        kek = base64.b64decode(path.read_bytes().strip())
+    if len(kek) != crypto.KEY_SIZE:
+        raise KeyError_("The key-encryption key must be 32 bytes (base64-encoded).")
+    return kek
+
+
+class KeyRing:
+    """The KEK, the key store and a per-process cache of unwrapped data keys."""
+
+    def __init__(self, kek: bytes, keystore_url: str):
+        self.kek = kek
+        self.kek_id = kek_id_of(kek)
+        self.engine = create_engine(keystore_url)
+        keystore_metadata.create_all(self.engine)
+        self._cache: dict[int, tuple[int, bytes]] = {}
+        self._check()
+        self.index_key = self._system_key("blind_index")
+
+    # -- the KEK ---------------------------------------------------------
+
+    def _wrap(self, key: bytes, label: str) -> bytes:
+        return crypto.encrypt(self.kek, 0, key, label.encode())
+
+    def _unwrap(self, wrapped: bytes, label: str) -> bytes:
+        return crypto.decrypt(self.kek, wrapped, label.encode())
+
+    def _check(self) -> None:
+        with self.engine.begin() as conn:
+            row = conn.execute(select(system_key).where(system_key.c.name == "kek_check")).first()
+            if row is None:
+                conn.execute(insert(system_key).values(name="kek_check", wrapped=self._wrap(KEK_CHECK, "kek_check"),
+                                                       kek_id=self.kek_id))
+                return
+        try:
+            ok = self._unwrap(row.wrapped, "kek_check") == KEK_CHECK
+        except crypto.DecryptionError:
+            ok = False
+        if not ok:
+            raise KeyError_(
+                f"The key-encryption key (id {self.kek_id}) does not open this key store, which was made with "
+                f"key id {row.kek_id}: check DOSSIER_KEK_FILE."
+            )
+
+    def _system_key(self, name: str) -> bytes:
+        with self.engine.begin() as conn:
+            row = conn.execute(select(system_key).where(system_key.c.name == name)).first()
+            if row is not None:
+                return self._unwrap(row.wrapped, name)
+            key = crypto.new_key()
+            conn.execute(insert(system_key).values(name=name, wrapped=self._wrap(key, name), kek_id=self.kek_id))
+            return key
+
+    # -- data keys -------------------------------------------------------
+
+    @staticmethod
+    def _label(official_id: int, version: int) -> str:
+        return f"dek|{official_id}|{version}"
+
+    def dek(self, official_id: int, create: bool = False) -> tuple[int, bytes]:
+        """(version, key) of the official's data key; ShreddedKey if it is gone."""
+        if official_id in self._cache:
+            return self._cache[official_id]
+        with self.engine.begin() as conn:
+            row = conn.execute(select(data_key).where(data_key.c.official_id == official_id)).first()
+            if row is None:
+                if not create:
+                    raise ShreddedKey(official_id)
+                key, version = crypto.new_key(), 1
+                conn.execute(insert(data_key).values(
+                    official_id=official_id, version=version, wrapped=self._wrap(key, self._label(official_id, version)),
+                    kek_id=self.kek_id, created_at=datetime.now()))
+                self._cache[official_id] = (version, key)
+                return version, key
+        key = self._unwrap(row.wrapped, self._label(official_id, row.version))
+        self._cache[official_id] = (row.version, key)
+        return row.version, key
+
+    def create_many(self, official_ids) -> dict[int, tuple[int, bytes]]:
+        """Data keys for many new officials in one write (bulk seeding and import)."""
+        now, rows, made = datetime.now(), [], {}
+        for official_id in official_ids:
+            key = crypto.new_key()
+            rows.append({"official_id": official_id, "version": 1, "kek_id": self.kek_id, "created_at": now,
+                         "wrapped": self._wrap(key, self._label(official_id, 1))})
+            made[official_id] = (1, key)
+        if rows:
+            with self.engine.begin() as conn:
+                conn.execute(insert(data_key), rows)
+        self._cache.update(made)
+        return made
+
+    def destroy(self, official_id: int) -> bool:
+        """Crypto-shred: without this key none of the official's ciphertext opens again."""
+        self._cache.pop(official_id, None)
+        with self.engine.begin() as conn:
+            return conn.execute(delete(data_key).where(data_key.c.official_id == official_id)).rowcount > 0
+
+    def rotate(self, new_kek: bytes) -> int:
+        """Re-wrap every data key and system key under ``new_kek``; content is not touched."""
+        new = KeyRing.__new__(KeyRing)
+        new.kek, new.kek_id = new_kek, kek_id_of(new_kek)
+        count = 0
+        with self.engine.begin() as conn:
+            for row in conn.execute(select(data_key)).all():
+                label = self._label(row.official_id, row.version)
+                conn.execute(update(data_key).where(data_key.c.official_id == row.official_id).values(
+                    wrapped=new._wrap(self._unwrap(row.wrapped, label), label), kek_id=new.kek_id))
+                count += 1
+            for row in conn.execute(select(system_key)).all():
+                conn.execute(update(system_key).where(system_key.c.name == row.name).values(
+                    wrapped=new._wrap(self._unwrap(row.wrapped, row.name), row.name), kek_id=new.kek_id))
+        self.kek, self.kek_id = new_kek, new.kek_id
+        return count
+
+    # -- blind index -----------------------------------------------------
+
+    def blind_index(self, value: str) -> str:
+        """A keyed hash for exact lookups and uniqueness of an encrypted value."""
+        import hmac
+
+        return hmac.new(self.index_key, value.encode(), hashlib.sha256).hexdigest()
+
+
+def keyring() -> KeyRing:
+    return current_app.extensions["dossier_keyring"]
+
+
+def init_app(app) -> None:
+    kek = load_kek(app.config, app.instance_path)
+    url = app.config.get("DOSSIER_KEYSTORE_URL") or f"sqlite:///{Path(app.instance_path) / 'keystore.db'}"
+    app.extensions["dossier_keyring"] = KeyRing(kek, url)

@@ -1,0 +1,497 @@
+"""The audit trail, as an auditor would test it (regulation §5.3, §6.3; shared/DESIGN.md §6).
+
+Each story runs on a throw-away database of its own (``trail``), so that what the
+attacker breaks there stays broken there. The attacker has write access to the
+database, switches the append-only triggers off, but does not hold the audit key
+(except where said) nor the checkpoint signing key.
+"""
+
+import hmac
+import json
+import multiprocessing
+import re
+import uuid
+
+import flask_migrate
+import pytest
+from sqlalchemy import exc, func, select, text
+
+# Explicit: maps the tables even before models/__init__ imports them.
+from models.audit import AuditChainHead, AuditEvent
+from security import audit
+from tests.conftest import DEMO_PASSWORD, make_app
+
+
+class Trail:
+    """An app on a fresh, migrated database with audit keys of its own."""
+
+    def __init__(self, databases, directory):
+        self.url = databases.new("audit")
+        self.kind = databases.kind
+        self.overrides = {
+            "DOSSIER_AUDIT_KEY_FILE": str(directory / "audit.key"),
+            "DOSSIER_AUDIT_SIGNING_KEY_FILE": str(directory / "audit-signing.key"),
+            "DOSSIER_AUDIT_CHECKPOINT_FILE": str(directory / "audit-checkpoints.log"),
+        }
+        self.checkpoint_file = directory / "audit-checkpoints.log"
+        self.app = make_app(self.url, **self.overrides)
+        self.context = self.app.app_context()
+        self.context.push()
+        from app.extensions import db
+
+        self.db = db
+        flask_migrate.upgrade(directory=self.app.extensions["migrate"].directory, revision="heads")
+
+    @property
+    def session(self):
+        return self.db.session
+
+    def append(self, count, action="read", **fields):
+        for i in range(count):
+            audit.record(action, object_type="official", object_id=str(i + 1), **fields)
+        self.session.commit()
+
+    def verify(self, **kwargs):
+        return audit.verify(self.session, **kwargs)
+
+    def events(self):
+        return list(self.session.scalars(select(AuditEvent).order_by(AuditEvent.seq)))
+
+    def as_attacker(self, *statements, **params):
+        """Run SQL with the append-only triggers switched off, then switch them back on."""
+        with self.db.engine.begin() as conn:
+            if self.kind == "postgresql":
+                conn.execute(text("SET LOCAL session_replication_role = replica"))
+                for statement in statements:
+                    conn.execute(text(statement), params)
+                return
+            triggers = conn.execute(text(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+                "AND tbl_name IN ('audit_event', 'audit_chain_head')"
+            )).all()
+            for name, _sql in triggers:
+                conn.execute(text(f"DROP TRIGGER {name}"))
+            for statement in statements:
+                conn.execute(text(statement), params)
+            for _name, sql in triggers:
+                conn.execute(text(sql))
+
+    def close(self):
+        self.session.rollback()
+        self.session.remove()
+        self.db.engine.dispose()
+        self.context.pop()
+
+
+@pytest.fixture
+def trail(databases, tmp_path):
+    made = Trail(databases, tmp_path)
+    yield made
+    made.close()
+
+
+def refused(trail, statement) -> str:
+    """The database's refusal of ``statement``, as text; fails if it was accepted."""
+    with pytest.raises(exc.DBAPIError) as error:
+        with trail.db.engine.begin() as conn:
+            conn.execute(text(statement))
+    return str(error.value.orig)
+
+
+# --- a sound trail ---------------------------------------------------------------------------
+
+def test_a_sequence_of_events_verifies_with_gap_free_numbers(trail):
+    audit.record("login", actor="clerk")
+    audit.record("read", object_type="official", object_id=42, details={"section": "career", "pages": [1, 2]})
+    audit.record("export", object_type="roster", details={"department": "D01", "rows": 120})
+    audit.record("logout", actor="clerk")
+    trail.session.commit()
+
+    events = trail.events()
+    assert [e.seq for e in events] == [1, 2, 3, 4]
+    assert [e.action for e in events] == ["login", "read", "export", "logout"]
+    # Stored already canonical: what is chained is exactly what is stored.
+    assert events[1].details == '{"pages":[1,2],"section":"career"}'
+    assert events[1].object_id == "42"
+    assert events[0].at.endswith("Z") and events[0].at <= events[3].at
+
+    result = trail.verify()
+    assert result.ok, result.message
+    assert (result.checked, result.first_bad_seq, result.problem) == (4, None, None)
+    head = trail.session.get(AuditChainHead, 1)
+    assert (head.seq, head.chain) == (4, events[-1].chain)
+
+
+def test_each_chain_value_is_the_hmac_of_the_previous_one_and_the_event(trail):
+    trail.append(3)
+    key = audit.audit_key()
+    previous = hmac.digest(key, b"dossier-audit-genesis", "sha256")
+    for event in trail.events():
+        fields = [getattr(event, name) for name in audit.ENCODED]
+        previous = hmac.digest(key, previous + audit.encode(*fields), "sha256")
+        assert event.chain == previous.hex()
+
+
+def test_the_empty_trail_verifies(trail):
+    result = trail.verify()
+    assert result.ok and result.checked == 0
+
+
+def test_a_rolled_back_action_leaves_no_event_and_no_gap(trail):
+    trail.append(2)
+    audit.record("delete", object_type="official", object_id="7")
+    trail.session.rollback()
+    trail.append(1)
+    assert [e.seq for e in trail.events()] == [1, 2, 3]
+    assert "delete" not in [e.action for e in trail.events()]
+    assert trail.verify().ok
+
+
+def test_details_hold_references_never_a_password_and_fields_hold_no_control_characters(trail):
+    with pytest.raises(ValueError):
+        audit.record("login_failed", actor="clerk", details={"password": "secret"})
+    with pytest.raises(ValueError):
+        audit.record("Drop table", actor="clerk")
+    audit.record("login_failed", actor="clerk\x1ffake\x00name", details={"reason": "bad_password\x1f"})
+    trail.session.commit()
+    (event,) = trail.events()
+    assert event.actor_name == "clerk\ufffdfake\ufffdname"
+    assert event.details == '{"reason":"bad_password\\u001f"}'
+    assert trail.verify().ok
+
+
+# --- the database refuses changes ------------------------------------------------------------
+
+def test_the_database_refuses_to_update_or_delete_an_event(trail):
+    trail.append(3)
+    for statement in (
+        "UPDATE audit_event SET details = '{}' WHERE seq = 2",
+        "DELETE FROM audit_event WHERE seq = 3",
+        "DELETE FROM audit_event",
+        "DELETE FROM audit_chain_head",
+        "UPDATE audit_chain_head SET seq = 1 WHERE id = 1",
+    ) + (("TRUNCATE audit_event", "TRUNCATE audit_chain_head") if trail.kind == "postgresql" else ()):
+        refusal = refused(trail, statement)
+        assert "append-only" in refusal or "only moves forward" in refusal, statement
+    assert [e.seq for e in trail.events()] == [1, 2, 3]
+    assert trail.verify().ok
+
+
+# --- an attacker with write access -----------------------------------------------------------
+
+def test_an_edited_event_is_named_by_its_number(trail):
+    trail.append(10)
+    trail.as_attacker("UPDATE audit_event SET details = '{\"section\":\"sanction\"}' WHERE seq = 4")
+    result = trail.verify()
+    assert not result.ok
+    assert (result.problem, result.first_bad_seq, result.checked) == ("chain_mismatch", 4, 3)
+    assert "4" in result.message
+    # The triggers are back on for everyone else.
+    assert "append-only" in refused(trail, "UPDATE audit_event SET details = '{}' WHERE seq = 5")
+
+
+def test_an_edit_that_moves_text_between_fields_is_caught(trail):
+    trail.append(3, actor="clerk")
+    trail.as_attacker("UPDATE audit_event SET actor_name = 'cl', action = 'erk' || char(31) || 'read' WHERE seq = 2"
+                      if trail.kind == "sqlite" else
+                      "UPDATE audit_event SET actor_name = 'cl', action = 'erk' || chr(31) || 'read' WHERE seq = 2")
+    result = trail.verify()
+    assert (result.problem, result.first_bad_seq) == ("malformed_event", 2)
+
+
+def test_a_deleted_event_leaves_a_gap_named_by_its_number(trail):
+    trail.append(10)
+    trail.as_attacker("DELETE FROM audit_event WHERE seq = 6")
+    result = trail.verify()
+    assert (result.ok, result.problem, result.first_bad_seq, result.checked) == (False, "gap", 6, 5)
+
+
+def test_deleting_the_checkpointed_event_itself_is_a_gap_even_for_the_bounded_check(trail):
+    trail.append(5)
+    audit.checkpoint(trail.session)
+    trail.append(3)
+    trail.as_attacker("DELETE FROM audit_event WHERE seq = 5")
+    for result in (trail.verify(), trail.verify(since_last_checkpoint=True)):
+        assert (result.problem, result.first_bad_seq) == ("gap", 5)
+
+
+def test_a_truncated_tail_is_reported_by_the_head_and_by_the_signed_checkpoint(trail):
+    trail.append(10)
+    audit.checkpoint(trail.session)
+    trail.append(5)
+    trail.as_attacker("DELETE FROM audit_event WHERE seq >= 8")
+    result = trail.verify()
+    assert (result.problem, result.first_bad_seq) == ("truncated", 8)
+
+    # Rewinding the head to the new last event as well: the checkpoint still names event 10.
+    trail.as_attacker(
+        "UPDATE audit_chain_head SET seq = 7, chain = (SELECT chain FROM audit_event WHERE seq = 7) WHERE id = 1"
+    )
+    result = trail.verify()
+    assert (result.problem, result.first_bad_seq) == ("truncated", 8)
+    assert result.params["source"] == "checkpoint" and result.params["named"] == 10
+    # The status screen's bounded check sees it too.
+    tail = trail.verify(since_last_checkpoint=True)
+    assert (tail.ok, tail.problem) == (False, "truncated")
+
+
+def test_a_trail_rebuilt_with_a_stolen_key_is_caught_by_the_signed_checkpoint(trail):
+    trail.append(10)
+    audit.checkpoint(trail.session)
+    key = audit.audit_key()
+    events = trail.events()
+    events[2].details = '{"section":"training"}'
+    previous = bytes.fromhex(events[1].chain)
+    rewritten = []
+    for event in events[2:]:
+        previous = hmac.digest(key, previous + audit.encode(*(getattr(event, n) for n in audit.ENCODED)), "sha256")
+        rewritten.append({"seq": event.seq, "details": event.details, "chain": previous.hex()})
+    trail.session.rollback()
+    for row in rewritten:
+        trail.as_attacker("UPDATE audit_event SET details = :details, chain = :chain WHERE seq = :seq", **row)
+    trail.as_attacker("UPDATE audit_chain_head SET chain = :chain WHERE id = 1", chain=rewritten[-1]["chain"])
+
+    assert trail.verify(checkpoints=False).ok  # the chain alone cannot tell
+    result = trail.verify()
+    assert (result.problem, result.first_bad_seq) == ("checkpoint_mismatch", 10)
+    with pytest.raises(audit.AuditError):
+        audit.checkpoint(trail.session)  # and no new checkpoint vouches for it
+
+
+def test_a_forged_checkpoint_line_is_reported(trail):
+    trail.append(5)
+    audit.checkpoint(trail.session)
+    trail.append(5)
+    line = json.loads(trail.checkpoint_file.read_text().splitlines()[-1])
+    forged = {**line, "seq": 10, "chain": trail.events()[-1].chain}
+    with trail.checkpoint_file.open("a") as fh:
+        fh.write(json.dumps(forged) + "\n")
+    result = trail.verify()
+    assert (result.problem, result.first_bad_seq, result.params["line"]) == ("bad_checkpoint_signature", 10, 2)
+    assert not trail.verify(since_last_checkpoint=True).ok
+
+    trail.checkpoint_file.write_text(trail.checkpoint_file.read_text().splitlines()[0] + "\nnot json\n")
+    assert trail.verify().problem == "bad_checkpoint"
+
+
+def test_a_writer_holding_another_key_refuses_to_append(trail, tmp_path):
+    trail.append(2)
+    other = tmp_path / "other.key"
+    other.write_bytes(b"k" * 32)
+    trail.app.config["DOSSIER_AUDIT_KEY_FILE"] = str(other)
+    with pytest.raises(audit.AuditError, match="fork"):
+        audit.record("read")
+    trail.session.rollback()
+    assert trail.verify().problem == "wrong_key"
+
+
+def test_production_without_a_key_file_is_a_clear_error(trail, tmp_path):
+    trail.app.config.update(DOSSIER_ENV="production", DOSSIER_AUDIT_KEY_FILE=str(tmp_path / "absent.key"))
+    with pytest.raises(audit.AuditError, match="DOSSIER_AUDIT_KEY_FILE"):
+        audit.init_app(trail.app)
+    with pytest.raises(audit.AuditError, match="DOSSIER_AUDIT_KEY_FILE"):
+        audit.record("read")
+    assert not (tmp_path / "absent.key").exists()
+
+
+# --- concurrent writers ----------------------------------------------------------------------
+
+def _append_from_another_process(url, overrides, name, count, barrier):
+    application = make_app(url, **overrides)
+    with application.app_context():
+        from app.extensions import db
+
+        barrier.wait(timeout=120)
+        for i in range(count):
+            audit.record("read", actor=name, object_type="probe", object_id=f"{name}-{i}")
+            db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_two_processes_appending_at_once_leave_one_gap_free_chain(trail):
+    audit.audit_key()  # created once, before the workers share it
+    overrides = dict(trail.overrides)
+    if trail.kind == "sqlite":
+        # Writers queue on SQLite's database lock; give each the time the other needs.
+        overrides["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 60}}
+    spawn = multiprocessing.get_context("spawn")
+    barrier = spawn.Barrier(2)
+    workers = [
+        spawn.Process(target=_append_from_another_process, args=(trail.url, overrides, name, 150, barrier))
+        for name in ("worker_a", "worker_b")
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=300)
+    assert [w.exitcode for w in workers] == [0, 0]
+
+    events = trail.events()
+    assert [e.seq for e in events] == list(range(1, 301))
+    writers = [e.actor_name for e in events]
+    assert set(writers) == {"worker_a", "worker_b"}
+    # They really wrote at the same time: the chain passes from one to the other and back.
+    assert sum(a != b for a, b in zip(writers, writers[1:])) >= 2
+    # Each worker's own events are in its own order: one queue, no reordering.
+    for name in ("worker_a", "worker_b"):
+        mine = [e.object_id for e in events if e.actor_name == name]
+        assert mine == [f"{name}-{i}" for i in range(150)]
+    result = trail.verify()
+    assert result.ok and result.checked == 300, result.message
+
+
+# --- logins ----------------------------------------------------------------------------------
+
+def new_events(db, after: int) -> list:
+    db.session.rollback()
+    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.seq > after).order_by(AuditEvent.seq)))
+
+
+def last_seq(db) -> int:
+    return db.session.scalar(select(func.coalesce(func.max(AuditEvent.seq), 0)))
+
+
+def test_failed_and_successful_logins_are_recorded_without_the_password(app, db, client):
+    before = last_seq(db)
+    wrong = f"Wrong-{uuid.uuid4().hex[:6]}!"
+    client.post("/login/", data={"username": "clerk", "password": wrong})
+    client.post("/login/", data={"username": "nobody_here", "password": wrong})
+    client.post("/login/", data={"username": "clerk", "password": DEMO_PASSWORD})
+    client.get("/logout/")
+
+    events = new_events(db, before)
+    assert [(e.action, e.actor_name, e.details) for e in events] == [
+        ("login_failed", "clerk", '{"reason":"bad_password"}'),
+        ("login_failed", "nobody_here", '{"reason":"unknown_account"}'),
+        ("login", "clerk", "{}"),
+        ("logout", "clerk", "{}"),
+    ]
+    clerk = app.appbuilder.sm.find_user(username="clerk")
+    assert [e.actor_id for e in events] == [clerk.id, None, clerk.id, clerk.id]
+    assert all(e.client_addr == "127.0.0.1" for e in events)
+    for event in events:
+        stored = " ".join(str(getattr(event, c.key)) for c in AuditEvent.__table__.columns)
+        assert wrong not in stored and DEMO_PASSWORD not in stored
+    assert audit.verify(db.session).ok
+
+
+# --- the auditor's screen --------------------------------------------------------------------
+
+class Screen:
+    """A trail whose app registers the audit screen, grants it to the auditor, and has two accounts.
+
+    Shared by the tests below (setting up roles costs seconds); any damage a test
+    does to the chain, it repairs.
+    """
+
+    LIST = "/auditeventview/list/"
+
+    def __init__(self, trail):
+        from security.roles import sync_roles
+        from views.audit import AuditEventView
+
+        self.trail = trail
+        appbuilder = trail.app.appbuilder
+        appbuilder.add_view_no_menu(AuditEventView)
+        sm = appbuilder.sm
+        # What `flask dossier init` does for roles, without the code tables this screen does not use.
+        sm.add_role(sm.auth_role_admin)
+        sm.add_role(sm.auth_role_public)
+        appbuilder.add_permissions(update_perms=True)
+        sync_roles(sm)
+        auditor = sm.find_role("auditor")
+        for permission in ("can_list", "can_show", "can_verify"):
+            sm.add_permission_role(auditor, sm.find_permission_view_menu(permission, "AuditEventView"))
+        for role in ("auditor", "clerk"):
+            sm.add_user(role, role, "测试", f"{role}@dossier.local", sm.find_role(role), DEMO_PASSWORD)
+        self.client = trail.app.test_client()
+
+    def sign_in(self, username):
+        self.client.get("/logout/")
+        response = self.client.post("/login/", data={"username": username, "password": DEMO_PASSWORD})
+        assert response.status_code == 302 and "/login" not in response.headers["Location"]
+        return self.client
+
+    def listed(self, html) -> list[int]:
+        """Event numbers on a list page, in the order shown."""
+        return [int(n) for n in re.findall(r'href="/auditeventview/show/(\d+)"', html)]
+
+
+@pytest.fixture(scope="module")
+def screen(databases, tmp_path_factory):
+    trail = Trail(databases, tmp_path_factory.mktemp("audit_screen"))
+    yield Screen(trail)
+    trail.close()
+
+
+def test_only_the_auditor_reads_the_trail(screen):
+    client = screen.client
+    client.get("/logout/")
+    anonymous = client.get(screen.LIST)
+    assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
+
+    screen.sign_in("clerk")
+    assert client.get(screen.LIST).status_code in (302, 403)
+
+    screen.sign_in("auditor")
+    page = client.get(screen.LIST)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and 'id="audit-chain-status"' in html
+    assert "panel-success" in html and 'id="audit-verify-all"' in html
+    # Newest first: the auditor's own login heads the list.
+    shown = screen.listed(html)
+    assert shown == sorted(shown, reverse=True) and shown[0] == last_seq(screen.trail.db)
+    assert client.get(f"/auditeventview/show/{shown[0]}").status_code == 200
+
+
+def test_the_screen_changes_nothing(screen):
+    client = screen.sign_in("auditor")
+    trail = screen.trail
+    first = trail.session.get(AuditEvent, 1)
+    before, count = first.details, last_seq(trail.db)
+    for url in ("/auditeventview/delete/1", "/auditeventview/edit/1", "/auditeventview/add"):
+        client.post(url, data={"details": '{"forged":true}', "action": "delete"})
+    trail.session.expire_all()
+    assert trail.session.get(AuditEvent, 1).details == before
+    assert {e.action for e in new_events(trail.db, count)} <= {"login", "logout"}
+    assert audit.verify(trail.session).ok
+
+
+def test_the_screen_shows_a_broken_chain_and_a_full_verification(screen):
+    trail = screen.trail
+    trail.append(5)
+    audit.checkpoint(trail.session)
+    trail.append(3)
+    client = screen.sign_in("auditor")
+    html = client.get(screen.LIST).get_data(as_text=True)
+    assert "panel-success" in html and 'id="audit-last-checkpoint"' in html
+
+    bad = last_seq(trail.db) - 2
+    original = trail.session.get(AuditEvent, bad).object_id
+    trail.session.rollback()
+    trail.as_attacker("UPDATE audit_event SET object_id = '99' WHERE seq = :seq", seq=bad)
+    try:
+        html = client.get(screen.LIST).get_data(as_text=True)
+        status = html.split('id="audit-tail-result"')[1].split("</p>")[0]
+        assert "panel-danger" in html and str(bad) in status
+        verified = client.post("/auditeventview/verify/", follow_redirects=True).get_data(as_text=True)
+        assert "alert-danger" in verified and str(bad) in verified
+    finally:
+        trail.as_attacker("UPDATE audit_event SET object_id = :original WHERE seq = :seq", seq=bad, original=original)
+    verified = client.post("/auditeventview/verify/", follow_redirects=True).get_data(as_text=True)
+    assert "alert-success" in verified
+
+
+def test_the_auditor_filters_by_action_and_time(screen):
+    trail = screen.trail
+    trail.append(2, action="export")
+    client = screen.sign_in("auditor")
+    exports = [e.seq for e in trail.events() if e.action == "export"]
+    html = client.get(screen.LIST + "?_flt_3_action=export").get_data(as_text=True)
+    assert screen.listed(html) == sorted(exports, reverse=True)
+
+    since = trail.session.get(AuditEvent, exports[-1]).at
+    html = client.get(screen.LIST + f"?_flt_1_at={since}").get_data(as_text=True)
+    later = [e.seq for e in reversed(trail.events()) if e.at > since]
+    assert later and screen.listed(html) == later
