@@ -53,3 +53,33 @@ def seed(officials, demo_password, rng_seed, if_empty):
 from jobs.audit import audit  # noqa: E402
 
 dossier.add_command(audit)
+
+
+@dossier.group(help="The key-encryption key.")
+def kek():
+    pass
+
+
+@kek.command(help="Re-wrap every data key under a new key-encryption key; content is not touched.")
+@click.option("--new-kek-file", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="File holding the new key (32 random bytes, base64).")
+@with_appcontext
+def rotate(new_kek_file):
+    import base64
+    import time
+
+    from app.extensions import db
+    from security import audit
+    from security.keys import keyring, kek_id_of
+
+    new = base64.b64decode(open(new_kek_file, "rb").read().strip())
+    if len(new) != 32:
+        raise click.ClickException("The new key must be 32 bytes, base64-encoded.")
+    ring = keyring()
+    old_id, started = ring.kek_id, time.perf_counter()
+    count = ring.rotate(new)
+    audit.record("key_rotation", object_type="kek", object_id=kek_id_of(new),
+                 details={"from": old_id, "data_keys": count}, actor="cli")
+    db.session.commit()
+    click.echo(f"re-wrapped {count} data keys in {time.perf_counter() - started:.2f}s; "
+               f"now point DOSSIER_KEK_FILE at {new_kek_file}")

@@ -27,6 +27,13 @@ validation.install_guard((*DOSSIER_MODELS, CollectionReceipt))
 encryption.install((*DOSSIER_MODELS, ChangeRequest))
 visibility.install()
 
+from flask_appbuilder.security.sqla.models import Role, User  # noqa: E402
+
+from security import audit_hooks  # noqa: E402
+
+audit_hooks.install((*DOSSIER_MODELS, ChangeRequest, CollectionReceipt, ReviewDecision, StaffDepartment,
+                     Department, User, Role))
+
 __all__ = [
     "AREAS", "AuditChainHead", "AuditEvent", "BY_KEY", "BY_TABLE", "ChangeRequest", "CodeItem", "CollectionReceipt", "DOSSIER_MODELS",
     "Department", "Official", "ReviewDecision", "SECTIONS", "StaffDepartment",

@@ -81,9 +81,13 @@ class Sensitive:
         if isinstance(value, _Unreadable):
             return  # an unreadable value is never written back over its ciphertext
         value = value if value not in ("",) else None
+        persistent = getattr(obj, "_sa_instance_state", None) is not None and obj._sa_instance_state.key is not None
+        if persistent:
+            # Load an expired row first: its refresh would drop the plaintext set below.
+            getattr(obj, self.column_attr)
         obj.__dict__.setdefault(_PLAIN, {})[self.name] = value
         obj.__dict__.setdefault(_PENDING, set()).add(self.name)
-        if getattr(obj, "_sa_instance_state", None) is not None and obj._sa_instance_state.key is not None:
+        if persistent:
             flag_modified(obj, self.column_attr)
 
     def _decrypt(self, obj, blob: bytes):

@@ -122,6 +122,26 @@ class RecordView(DossierModelView):
         g.dossier_scope = "author"
         return super()._delete(pk)
 
+    # Reading sensitive content is itself an audited event (§5.3, §6).
+    def _show(self, pk):
+        widgets = super()._show(pk)
+        self._audit_read(pk)
+        return widgets
+
+    def _list(self, **kwargs):
+        widgets = super()._list(**kwargs)
+        self._audit_read(None)
+        return widgets
+
+    def _audit_read(self, pk) -> None:
+        from security import audit
+
+        model = self.datamodel.obj
+        if any("plain" in c.info for c in model.__table__.columns):
+            audit.record("read", object_type=model.__tablename__, object_id=pk,
+                         details={"page": request.args.get("page_" + self.__class__.__name__, "0")} if pk is None else None)
+            db.session.commit()
+
     @property
     def add_row_message(self):
         return _("Saved as a draft. Submit it for review from “My drafts”.")
