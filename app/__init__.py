@@ -5,7 +5,6 @@ import os
 from pathlib import Path
 
 from flask import Flask, g
-from flask_wtf.csrf import CSRFProtect
 
 from flask_appbuilder import AppBuilder
 

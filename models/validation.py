@@ -189,14 +189,11 @@ def _duplicate_citizen_id(obj, session) -> list[FieldError]:
     value = getattr(obj, "citizen_id", None) if isinstance(obj, Official) else None
     if session is None or not isinstance(value, str) or citizen_id_problem(value):
         return []
+    query = select(Official.id).where(Official.citizen_id_index == keyring().blind_index(value))
+    if obj.id is not None:
+        query = query.where(Official.id != obj.id)
     with session.no_autoflush:
-        other = session.scalar(
-            select(Official.id).where(Official.citizen_id_index == keyring().blind_index(value), Official.id != obj.id)
-            .execution_options(include_pending=True)
-        ) if obj.id is not None else session.scalar(
-            select(Official.id).where(Official.citizen_id_index == keyring().blind_index(value))
-            .execution_options(include_pending=True)
-        )
+        other = session.scalar(query.execution_options(include_pending=True))
     if other is None:
         return []
     return [FieldError("citizen_id", f"{label('citizen_id')}：{_('is already registered for another official')}")]

@@ -10,7 +10,6 @@ from models.career import WorkExperience
 from security.roles import ROLE_LABELS, SECURITY_MENU, permissions_of
 from views import MENU
 from tests.conftest import ROLE_KEYS
-from tests.helpers import form_data, sample_rows
 
 
 def menu_links(html: str) -> set[str]:

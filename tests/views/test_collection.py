@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from models import CollectionReceipt, Department, Official
+from models import CollectionReceipt, Department
 from models.career import WorkExperience
 from models.evaluation import AnnualAssessment
 from tests.helpers import form_data, messages, pending, sample_rows

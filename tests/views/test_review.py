@@ -5,7 +5,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from models import ChangeRequest, Official, ReviewDecision
+from models import ChangeRequest, ReviewDecision
 from models.career import WorkExperience
 from tests.helpers import form_data, messages, pending, sample_rows
 
