@@ -82,6 +82,20 @@ DOSSIER_AUDIT_CHECKPOINT_FILE = os.environ.get("DOSSIER_AUDIT_CHECKPOINT_FILE")
 # Days within which material received must be entered (§3.2 及时录入).
 DOSSIER_ENTRY_DEADLINE_DAYS = 15
 
+# Attachments (§3.2 格式規範): where the encrypted files live (None: instance/attachments;
+# a mounted volume or shared storage in production), which formats are accepted
+# (keys of storage.formats.FORMATS, decided by content) and the largest file.
+ATTACHMENT_STORE = os.environ.get("ATTACHMENT_STORE")
+ATTACHMENT_TYPES = ["pdf", "ofd", "jpeg", "png", "tiff"]
+ATTACHMENT_MAX_BYTES = 256 * 1024 * 1024
+# A request body larger than this is cut off before it is read (None: the
+# attachment limit plus room for the form's other fields).
+MAX_CONTENT_LENGTH = None
+
+# Triggers of the scheduled jobs (jobs.scheduler.JOBS), by job name, e.g.
+# {"fixity": {"trigger": "cron", "day_of_week": "sun", "hour": 3}}.
+DOSSIER_JOB_TRIGGERS = {}
+
 
 def _env(name, cast=str):
     value = os.environ.get(name)
@@ -90,6 +104,8 @@ def _env(name, cast=str):
 
 for _name, _cast in (
     ("DOSSIER_ENTRY_DEADLINE_DAYS", int),
+    ("ATTACHMENT_MAX_BYTES", int),
+    ("ATTACHMENT_TYPES", lambda value: [t.strip() for t in value.split(",") if t.strip()]),
     ("APP_NAME", str),
     ("BABEL_DEFAULT_LOCALE", str),
 ):

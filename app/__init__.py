@@ -19,7 +19,13 @@ class ConfigurationError(RuntimeError):
 
 
 def check_configuration(config) -> None:
-    """Refuse to run production with the development defaults."""
+    """Refuse a configuration that cannot work, and production with the development defaults."""
+    from storage.formats import FORMATS
+
+    unknown = set(config.get("ATTACHMENT_TYPES", ())) - set(FORMATS)
+    if unknown:
+        raise ConfigurationError(f"ATTACHMENT_TYPES names unknown formats: {', '.join(sorted(unknown))} "
+                                 f"(known: {', '.join(FORMATS)})")
     if config.get("DOSSIER_ENV") == "production":
         if config.get("SECRET_KEY") in (None, "", config.get("DEFAULT_SECRET_KEY")):
             raise ConfigurationError(
@@ -36,6 +42,8 @@ def create_app(overrides: dict | None = None) -> Flask:
         app.config.from_envvar("DOSSIER_CONFIG")
     app.config.update(overrides or {})
     check_configuration(app.config)
+    if app.config.get("MAX_CONTENT_LENGTH") is None:
+        app.config["MAX_CONTENT_LENGTH"] = app.config["ATTACHMENT_MAX_BYTES"] + 1024 * 1024
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     import models  # noqa: F401  (maps and versions every table before FAB starts)

@@ -51,8 +51,11 @@ def seed(officials, demo_password, rng_seed, if_empty):
 
 
 from jobs.audit import audit  # noqa: E402
+from jobs.fixity import fixity  # noqa: E402
+from jobs.scheduler import job, scheduler  # noqa: E402
 
-dossier.add_command(audit)
+for _command in (audit, fixity, job, scheduler):
+    dossier.add_command(_command)
 
 
 @dossier.group(help="The key-encryption key.")

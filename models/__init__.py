@@ -17,15 +17,23 @@ from .audit import AuditChainHead, AuditEvent  # noqa: E402
 from .codes import CodeItem  # noqa: E402
 from .collection import CollectionReceipt  # noqa: E402
 from .organisation import Department, StaffDepartment  # noqa: E402
-from .sections import AREAS, BY_KEY, BY_TABLE, DOSSIER_MODELS, SECTIONS  # noqa: E402
+from .sections import AREAS, BY_KEY, BY_TABLE, DOSSIER_MODELS, RECORD_MODELS, SECTIONS  # noqa: E402
+from .catalogue import Material  # noqa: E402
+from .fixity import FixityProblem, FixityRun  # noqa: E402
+from .scheduling import JobLock  # noqa: E402
 from .official import Official  # noqa: E402
 from .workflow import ChangeRequest, ReviewDecision  # noqa: E402
-from . import encryption, validation, visibility  # noqa: E402
+from . import catalogue, encryption, validation, visibility  # noqa: E402
 
 sa.orm.configure_mappers()
 validation.install_guard((*DOSSIER_MODELS, CollectionReceipt))
 encryption.install((*DOSSIER_MODELS, ChangeRequest))
 visibility.install()
+catalogue.install()
+
+from storage import attachments  # noqa: E402
+
+attachments.install()
 
 from flask_appbuilder.security.sqla.models import Role, User  # noqa: E402
 
@@ -36,5 +44,6 @@ audit_hooks.install((*DOSSIER_MODELS, ChangeRequest, CollectionReceipt, ReviewDe
 
 __all__ = [
     "AREAS", "AuditChainHead", "AuditEvent", "BY_KEY", "BY_TABLE", "ChangeRequest", "CodeItem", "CollectionReceipt", "DOSSIER_MODELS",
-    "Department", "Official", "ReviewDecision", "SECTIONS", "StaffDepartment",
+    "Department", "FixityProblem", "FixityRun", "JobLock", "Material", "Official", "RECORD_MODELS",
+    "ReviewDecision", "SECTIONS", "StaffDepartment",
 ]

@@ -39,6 +39,7 @@ TABLE_LABELS = {
     "sanction_kind": _l("Sanction kind"),
     "reward_level": _l("Reward level"),
     "personal_matter_kind": _l("Matter kind"),
+    "material_class": _l("Material class"),
 }
 
 

@@ -79,6 +79,18 @@ LABELS = {
     "name_zh_hant": _l("Name (Traditional Chinese)"),
     "name_en": _l("Name (English)"),
     "sort_order": _l("Order"),
+    "material_class": _l("Class"),
+    "sequence": _l("No."),
+    "formed_on": _l("Date formed"),
+    "forming_unit": _l("Forming unit"),
+    "page_count": _l("Pages"),
+    "record": _l("Belongs to"),
+    "media_type": _l("File type"),
+    "size": _l("Size (bytes)"),
+    "file_name": _l("File name"),
+    "content_sha256": _l("SHA-256 of the document"),
+    "stored_sha256": _l("SHA-256 of the stored file"),
+    "upload": _l("File"),
 }
 
 

@@ -7,6 +7,7 @@ nothing else.
 
 from flask_babel import lazy_gettext as _l
 
+from .catalogue import Material
 from .career import Education, WorkExperience
 from .evaluation import AnnualAssessment, SpecialAssessment
 from .integrity_file import IntegrityReport, IntegrityRisk, ViolationRecord
@@ -23,6 +24,7 @@ AREAS = {
     "rewards": _l("Rewards and sanctions"),
     "integrity": _l("Integrity file"),
     "other": _l("Other information"),
+    "catalogue": _l("Material catalogue"),
 }
 
 # Records owned by an official, in the order they appear on the official page.
@@ -43,8 +45,12 @@ SECTIONS = (
     Achievement,
 )
 
+# Records that carry material from outside (and the receipt it came with): the
+# sections and the catalogue's documents.
+RECORD_MODELS = (*SECTIONS, Material)
+
 # Everything a dossier is made of, the official's own row first.
-DOSSIER_MODELS = (Official, *SECTIONS)
+DOSSIER_MODELS = (Official, *RECORD_MODELS)
 
 BY_KEY = {model.section_key: model for model in DOSSIER_MODELS}
 BY_TABLE = {model.__tablename__: model for model in DOSSIER_MODELS}

@@ -368,6 +368,15 @@ def queue(session, user, stage: str) -> list:
     return pending_items(session, FIRST_APPROVED, not_author=user.id)
 
 
+def awaits(session, user, item) -> bool:
+    """Whether ``item`` is in one of ``user``'s review queues (so they may open it)."""
+    if item.review_state == SUBMITTED:
+        return has_permission(user, FIRST_REVIEW) and item.entered_by_id in colleagues_of(session, user.id)
+    if item.review_state == FIRST_APPROVED:
+        return has_permission(user, FINAL_REVIEW) and item.entered_by_id != user.id
+    return False
+
+
 def find_item(session, key: str):
     """An item from its "table:id" key, pending or not; None if there is none."""
     table, _sep, raw_id = key.partition(":")

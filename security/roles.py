@@ -31,15 +31,23 @@ ROLE_LABELS = {
 
 ALL_AREAS = dict.fromkeys(AREAS)
 
+# Screens whose readers get more than list and show: the catalogue's documents
+# are read through the catalogue page, preview and download.
+READ_EXTRAS = {"MaterialView": ("can_catalogue", "can_preview", "can_download")}
+
+# Material classes readable only by those who may read the matching sections:
+# class 8 (违规违纪违法处理处分) holds sanctions and violation findings.
+CLASS_GUARDS = {"8": ("SanctionView", "ViolationRecordView")}
+
 # role → {area key or section key: tier}; a section key overrides its area.
 DOSSIER_ACCESS = {
     "clerk": {
         "basic": MODIFY, "career": MODIFY, "evaluation": MODIFY, "training": MODIFY,
-        "rewards": MODIFY, "sanction": ADD, "integrity": ADD, "other": MODIFY,
+        "rewards": MODIFY, "sanction": ADD, "integrity": ADD, "other": MODIFY, "catalogue": MODIFY,
     },
     "dept_head": {
         "basic": READ, "career": READ, "evaluation": READ, "training": READ,
-        "rewards": READ, "other": READ,
+        "rewards": READ, "other": READ, "catalogue": READ,
     },
     "hr_reviewer": {area: DELETE for area in ALL_AREAS},
     "archivist": {area: READ for area in ALL_AREAS},
@@ -118,8 +126,12 @@ SECURITY_MENU = {
 def section_tier(role: str, model) -> tuple:
     access = DOSSIER_ACCESS[role]
     if model.section_key in access:
-        return access[model.section_key] or ()
-    return access.get(model.section_area) or ()
+        tier = access[model.section_key] or ()
+    else:
+        tier = access.get(model.section_area) or ()
+    if "can_show" in tier:
+        tier = tier + READ_EXTRAS.get(f"{model.__name__}View", ())
+    return tier
 
 
 def permissions_of(role: str) -> set[tuple[str, str]]:

@@ -6,8 +6,10 @@ database on that server for the run and drops it afterwards; a server that
 cannot be reached fails the run, it never skips.
 """
 
+import io
 import os
 import random
+import shutil
 import uuid
 
 import pytest
@@ -118,12 +120,13 @@ def db(app):
 def clean_dossiers(app) -> None:
     """Remove every dossier record, its history and workflow; accounts and roles stay."""
     from app.extensions import db as _db
-    from models import SECTIONS, ChangeRequest, CollectionReceipt, Official, ReviewDecision
+    from models import RECORD_MODELS, ChangeRequest, CollectionReceipt, FixityRun, Official, ReviewDecision
 
     with app.app_context():
         _db.session.rollback()
         _db.session.execute(delete(ReviewDecision.__table__))
-        for model in (ChangeRequest, *reversed(SECTIONS), CollectionReceipt, Official):
+        _db.session.execute(delete(FixityRun.__table__))
+        for model in (ChangeRequest, *reversed(RECORD_MODELS), CollectionReceipt, Official):
             _db.session.execute(delete(version_class(model).__table__))
             _db.session.execute(delete(model.__table__))
         _db.session.execute(delete(versioning_manager.transaction_cls.__table__))
@@ -133,6 +136,9 @@ def clean_dossiers(app) -> None:
         with keyring().engine.begin() as conn:
             conn.execute(delete(data_key))
         keyring()._cache.clear()
+        from storage import attachments
+
+        shutil.rmtree(attachments.root(), ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)
@@ -218,6 +224,32 @@ def make_record(db, factory, make_official):
         db.session.add(record)
         db.session.commit()
         return record
+
+    return _make
+
+
+@pytest.fixture
+def make_material(db, make_official):
+    """A filed document: its file stored encrypted, its catalogue entry approved unless told."""
+    from datetime import date
+
+    from models import Material
+    from storage import attachments
+    from tests import documents
+
+    def _make(official=None, content: bytes | None = None, material_class="1", **overrides):
+        official = official or make_official()
+        content = documents.pdf(2) if content is None else content
+        stored = attachments.put(io.BytesIO(content), official.id, db.session)
+        values = dict(title="干部履历表", formed_on=date(2020, 5, 1), forming_unit="市委组织部",
+                      review_state="approved", media_type=stored.format.media_type, size=stored.size,
+                      content_sha256=stored.content_sha256, stored_sha256=stored.stored_sha256,
+                      page_count=stored.page_count, file_name="履历表.pdf")
+        values.update(overrides)
+        material = Material(official=official, material_class=material_class, **values)
+        db.session.add(material)
+        db.session.commit()
+        return material
 
     return _make
 

@@ -7,6 +7,7 @@ from models import AREAS
 
 from .audit import AuditEventView
 from .admin import CodeItemView, DepartmentView, StaffDepartmentView
+from .catalogue import MaterialView, attached_to
 from .dossier import SECTION_VIEWS, OfficialView
 from .collection import BacklogView, BatchAssessmentView, ReceiptView
 from .self_service import MyDossierView
@@ -19,6 +20,7 @@ AREA_ICONS = {
     "rewards": "fa-trophy",
     "integrity": "fa-balance-scale",
     "other": "fa-folder-open",
+    "catalogue": "fa-files-o",
 }
 
 # view class name → (menu item name, menu category name, permission that opens it)
@@ -34,6 +36,8 @@ def _add(appbuilder, view, name, label, category, category_label, icon="", categ
 
 
 def register_views(appbuilder):
+    # The official page lists the dossier's documents beside its sections.
+    OfficialView.related_views = [*SECTION_VIEWS, MaterialView]
     _add(appbuilder, OfficialView, "officials", _l("Officials"), "dossiers", _l("Dossiers"),
          icon="fa-id-card", category_icon="fa-archive")
     _add(appbuilder, ReceiptView, "collection_register", _l("Collection register"), "dossiers", _l("Dossiers"),
@@ -43,6 +47,8 @@ def register_views(appbuilder):
         area = model.section_area
         _add(appbuilder, view, model.section_key, model.section_label, area, AREAS[area],
              icon="fa-file-text-o", category_icon=AREA_ICONS[area])
+    _add(appbuilder, MaterialView, "materials", _l("Materials"), "catalogue", AREAS["catalogue"],
+         icon="fa-file-pdf-o", category_icon=AREA_ICONS["catalogue"])
     _add(appbuilder, MyDraftsView, "my_drafts", _l("My drafts"), "review", _l("Review"),
          icon="fa-pencil-square-o", category_icon="fa-check-circle")
     _add(appbuilder, FirstReviewView, "first_review", QueueCount(_l("First review"), "first"), "review",
@@ -63,3 +69,18 @@ def register_views(appbuilder):
          _l("Settings"), icon="fa-users")
     _add(appbuilder, CodeItemView, "code_tables", _l("Code tables"), "settings", _l("Settings"),
          icon="fa-list")
+    from flask import current_app as app
+
+    app.jinja_env.globals["attached_to"] = attached_to
+    app.register_error_handler(413, _too_large)
+
+
+def _too_large(error):
+    """A body over MAX_CONTENT_LENGTH is cut off unread: say so, in the reader's language."""
+    from flask import current_app, render_template
+
+    from storage import attachments
+
+    appbuilder = current_app.appbuilder
+    return render_template("dossier/too_large.html", message=attachments.too_large_message(),
+                           base_template=appbuilder.base_template, appbuilder=appbuilder), 413

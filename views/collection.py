@@ -13,7 +13,7 @@ from sqlalchemy import exists, select
 from wtforms import SelectField
 
 from app.extensions import db
-from models import BY_KEY, DOSSIER_MODELS, SECTIONS, CollectionReceipt, Department, Official, codes, workflow
+from models import BY_KEY, DOSSIER_MODELS, RECORD_MODELS, CollectionReceipt, Department, Official, codes, workflow
 from models.collection import deadline_days
 from models.evaluation import AnnualAssessment
 from models.labels import LABELS
@@ -90,7 +90,7 @@ def receipt_deadline(item) -> date | None:
 def overdue_receipts(session, today: date) -> list:
     """Receipts past their deadline from which nothing has been entered yet."""
     query = select(CollectionReceipt).where(CollectionReceipt.deadline < today)
-    for model in SECTIONS:
+    for model in RECORD_MODELS:
         column = model.__table__.c.receipt_id
         query = query.where(~exists().where(column == CollectionReceipt.id))
     return list(session.scalars(query.order_by(CollectionReceipt.deadline)))

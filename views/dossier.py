@@ -111,6 +111,8 @@ class OfficialView(RecordView):
             addable=self._addable_sections(pk),
             pending=pending,
             history_url=url_for("HistoryView.record", table="official", record_id=pk),
+            catalogue_url=url_for("MaterialView.catalogue", official_id=pk)
+            if not pending and self.appbuilder.sm.has_access("can_catalogue", "MaterialView") else None,
         )
 
     def _addable_sections(self, pk):
@@ -118,7 +120,7 @@ class OfficialView(RecordView):
         sm = self.appbuilder.sm
         return [
             (view.datamodel.obj.section_label, url_for(f"{view.__name__}.add", _flt_0_official=pk))
-            for view in SECTION_VIEWS
+            for view in self.related_views
             if sm.has_access("can_add", view.__name__)
         ]
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy_continuum import version_class
 
 from app.extensions import db
-from models import BY_TABLE, ChangeRequest, Official, ReviewDecision, codes, validation, workflow
+from models import BY_TABLE, ChangeRequest, Material, Official, ReviewDecision, codes, validation, workflow
 from models.labels import LABELS, label
 
 
@@ -60,6 +60,8 @@ class Row:
     edit_url: str | None
     history_url: str | None
     page_url: str | None = None
+    # A filed document, opened by whoever reviews it.
+    file_url: str | None = None
 
 
 def row_of(item) -> Row:
@@ -87,6 +89,7 @@ def row_of(item) -> Row:
         is_change=isinstance(item, ChangeRequest), edit_url=edit_url, history_url=history_url,
         # The author goes on entering a new official's material from its page.
         page_url=url_for("OfficialView.show", pk=item.id) if isinstance(item, Official) else None,
+        file_url=url_for("MaterialView.preview", pk=item.id) if isinstance(item, Material) else None,
     )
 
 

@@ -165,3 +165,60 @@ def test_entry_passes_first_and_final_review_onto_the_official_page(page, live_s
     assert page.locator("#WorkExperienceView >> text=省委组织部干部一处").is_visible()
 
     assert page.requested_hosts == {urlsplit(live_server).netloc}, page.requested_hosts
+
+
+def test_a_scanned_document_is_filed_reviewed_and_downloaded_from_the_catalogue(page, live_server, make_official,
+                                                                               tmp_path):
+    from tests import documents
+
+    official = make_official()
+    scan = tmp_path / "任免审批表.pdf"
+    scan.write_bytes(documents.pdf(2))
+
+    sign_in(page, live_server, "clerk")
+    page.goto(f"{live_server}/officialview/show/{official.id}")
+    page.click("#add-material")
+    page.click("#add-material-menu >> text=材料")
+    choose(page, "material_class", "9-2")
+    page.fill("#title", "干部任免审批表")
+    type_date(page, "formed_on", official.work_start_date)
+    page.fill("#forming_unit", "市委组织部")
+    page.set_input_files("#upload", str(scan))
+    choose(page, "source_channel", "hr")
+    page.click("form [type=submit]")
+    page.wait_for_selector("text=已保存为草稿")
+    page.goto(f"{live_server}/mydrafts/")
+    page.check("tr:has-text('干部任免审批表') >> input[name=item]")
+    page.click("#submit-selected")
+    page.wait_for_selector("text=已处理1项")
+
+    # The reviewer reads the document itself before deciding.
+    sign_in(page, live_server, "dept_head")
+    page.goto(f"{live_server}/review/first/")
+    with page.expect_popup() as opened:
+        page.click("tr:has-text('干部任免审批表') >> a.open-file")
+    assert opened.value.url.endswith("/preview/" + opened.value.url.rsplit("/", 1)[1])
+    opened.value.close()
+    page.check("tr:has-text('干部任免审批表') >> input[name=item]")
+    page.click("#approve-selected")
+    page.wait_for_selector("text=已处理1项")
+
+    sign_in(page, live_server, "hr_reviewer")
+    page.goto(f"{live_server}/review/final/")
+    page.check("tr:has-text('干部任免审批表') >> input[name=item]")
+    page.click("#approve-selected")
+    page.wait_for_selector("text=已处理1项")
+
+    sign_in(page, live_server, "archivist")
+    page.goto(f"{live_server}/officialview/show/{official.id}")
+    page.click("#catalogue-link")
+    row = page.locator("tbody[data-class='9-2'] tr")
+    assert row.locator("td.col-no").inner_text() == "1"
+    assert row.locator("td.col-pages").inner_text() == "2"
+    row.locator("a").click()
+    with page.expect_download() as download:
+        page.click("#download-link")
+    assert download.value.suggested_filename == "任免审批表.pdf"
+    assert open(download.value.path(), "rb").read() == scan.read_bytes()
+
+    assert page.requested_hosts == {urlsplit(live_server).netloc}, page.requested_hosts

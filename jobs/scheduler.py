@@ -1,0 +1,154 @@
+"""Scheduled jobs as data, run by one dedicated process (shared/DESIGN.md §2).
+
+``flask --app app dossier scheduler`` runs them on their triggers; ``… job run
+NAME`` runs one now. Each run takes the job's row in ``job_lock`` with a single
+conditional UPDATE, so a second scheduler (or an operator running the job by
+hand) cannot run it twice at once, on SQLite as on PostgreSQL.
+"""
+
+import os
+import socket
+import traceback
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Callable
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from app.extensions import db
+from models import JobLock
+
+
+def _fixity():
+    from .fixity import run_fixity
+
+    report = run_fixity("stored", trigger="schedule")
+    run = report.run
+    return f"{run.files} files, {run.missing} missing, {run.corrupt} corrupt"
+
+
+def _audit_checkpoint():
+    from security import audit
+
+    cp = audit.checkpoint(db.session)
+    db.session.rollback()
+    return f"checkpoint at event {cp.seq}"
+
+
+@dataclass(frozen=True)
+class Job:
+    run: Callable[[], str]
+    trigger: dict
+    # Longest a run may hold the lock; after that it counts as dead and the job is free.
+    lease: timedelta
+
+
+JOBS = {
+    "fixity": Job(_fixity, {"trigger": "cron", "hour": 2, "minute": 30}, timedelta(hours=12)),
+    "audit_checkpoint": Job(_audit_checkpoint, {"trigger": "interval", "hours": 1}, timedelta(minutes=30)),
+}
+
+
+def holder_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def acquire(name: str, holder: str, lease: timedelta) -> bool:
+    """Take the job's lock; False if another holder has it and its lease has not run out."""
+    table = JobLock.__table__
+    dialect = {"postgresql": postgresql, "sqlite": sqlite}[db.engine.dialect.name]
+    with db.engine.begin() as conn:
+        # Two schedulers may create the row at once: the second insert does nothing.
+        conn.execute(dialect.insert(table).values(name=name).on_conflict_do_nothing())
+        now = datetime.now()
+        taken = conn.execute(
+            update(table)
+            .where(table.c.name == name, or_(table.c.locked_until.is_(None), table.c.locked_until < now))
+            .values(holder=holder, locked_until=now + lease, last_started_at=now)
+        )
+        return taken.rowcount == 1
+
+
+def release(name: str, holder: str, outcome: str) -> None:
+    table = JobLock.__table__
+    with db.engine.begin() as conn:
+        conn.execute(
+            update(table).where(table.c.name == name, table.c.holder == holder)
+            .values(locked_until=None, last_finished_at=datetime.now(), last_outcome=outcome[:2000])
+        )
+
+
+def run_job(name: str, holder: str | None = None) -> str | None:
+    """Run ``name`` under its lock; its outcome, or None if it is running elsewhere."""
+    job = JOBS[name]
+    holder = holder or holder_name()
+    if not acquire(name, holder, job.lease):
+        return None
+    try:
+        outcome = "ok: " + (job.run() or "")
+    except Exception as error:
+        db.session.rollback()
+        current_app.logger.error("job %s failed:\n%s", name, traceback.format_exc())
+        outcome = f"failed: {type(error).__name__}: {error}"
+    release(name, holder, outcome)
+    return outcome
+
+
+def triggers(app) -> dict[str, dict]:
+    """Each job's trigger; ``DOSSIER_JOB_TRIGGERS`` overrides them by name."""
+    overrides = app.config.get("DOSSIER_JOB_TRIGGERS") or {}
+    return {name: overrides.get(name, job.trigger) for name, job in JOBS.items()}
+
+
+@click.group(help="Scheduled jobs.")
+def job():
+    pass
+
+
+@job.command("list", help="Each job, its trigger and its last run.")
+@with_appcontext
+def list_jobs():
+    locks = {lock.name: lock for lock in db.session.scalars(select(JobLock))}
+    for name, trigger in triggers(current_app).items():
+        lock = locks.get(name)
+        last = f"{lock.last_finished_at:%Y-%m-%d %H:%M} {lock.last_outcome}" if lock and lock.last_finished_at else "never run"
+        click.echo(f"{name:18} {trigger}  last: {last}")
+
+
+@job.command("run", help="Run one job now, under its lock.")
+@click.argument("name", type=click.Choice(sorted(JOBS)))
+@with_appcontext
+def run_now(name):
+    outcome = run_job(name)
+    if outcome is None:
+        click.echo(f"{name} is running elsewhere: not started", err=True)
+        raise SystemExit(1)
+    click.echo(f"{name}: {outcome}")
+    if outcome.startswith("failed"):
+        raise SystemExit(1)
+
+
+@click.command(help="Run the scheduled jobs (fixity, audit checkpoints) until stopped.")
+@with_appcontext
+def scheduler():
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    app = current_app._get_current_object()
+    holder = holder_name()
+
+    def runner(name):
+        def _run():
+            with app.app_context():
+                outcome = run_job(name, holder)
+                app.logger.info("job %s: %s", name, outcome or "running elsewhere, skipped")
+        return _run
+
+    sched = BlockingScheduler()
+    for name, trigger in triggers(app).items():
+        sched.add_job(runner(name), id=name, name=name, coalesce=True, max_instances=1, **trigger)
+    click.echo(f"scheduler {holder}: {', '.join(f'{n} {t}' for n, t in triggers(app).items())}")
+    sched.start()

@@ -1,0 +1,108 @@
+"""The material catalogue (材料目录, shared/DESIGN.md §3): every document of a dossier.
+
+A material is a file (scan, certificate, report) with the catalogue entry of the
+paper cadre dossier: one of the ten national classes (4 and 9 in sub-classes),
+its number within the class, title, date formed, forming unit and page count.
+It is entered and reviewed like any section record; only approved materials are
+numbered, so the catalogue of record has no gaps and drafts never take a number.
+"""
+
+from flask_appbuilder import Model
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import BigInteger, Column, Integer, String, event, select
+from sqlalchemy.orm import Session
+
+from . import codes
+from .base import SectionRecord, code_column, date_column
+from .encryption import Sensitive, sensitive_column
+
+
+class Material(SectionRecord, Model):
+    __tablename__ = "material"
+    section_key = "material"
+    section_area = "catalogue"
+    section_label = _l("Material")
+    list_columns = ("material_class", "sequence", "title", "formed_on", "page_count")
+    order_by = ("formed_on",)
+
+    material_class = code_column("material_class", nullable=False, index=True)
+    # Position within the class among approved materials, 1..n without gaps.
+    sequence = Column(Integer)
+    title = Column(String(200), nullable=False)
+    formed_on = date_column(nullable=False)
+    forming_unit = Column(String(200), nullable=False)
+    page_count = Column(Integer, info={"range": (1, 100_000)})
+    # The section record the document supports, if any ("work_experience", 12).
+    record_table = Column(String(40))
+    record_id = Column(Integer)
+
+    media_type = Column(String(40), nullable=False)
+    size = Column(BigInteger, nullable=False)
+    content_sha256 = Column(String(64), nullable=False)
+    stored_sha256 = Column(String(64), nullable=False, index=True)
+    # Names often carry the person's name or the matter: kept encrypted like the file.
+    _file_name = sensitive_column("file_name")
+    file_name = Sensitive("_file_name")
+
+    @property
+    def record(self):
+        """The section record this document supports, whatever its review state."""
+        from sqlalchemy.orm import object_session
+
+        from .sections import BY_TABLE
+
+        session = object_session(self)
+        if session is None or self.record_table not in BY_TABLE or self.record_id is None:
+            return None
+        return session.get(BY_TABLE[self.record_table], self.record_id, execution_options={"include_pending": True})
+
+    def __repr__(self):
+        return f"{codes.name('material_class', self.material_class)} {self.sequence or '-'} {self.title}"
+
+
+def class_order() -> dict[str, int]:
+    """Catalogue order of the classes: 1, 2, 3, 4-1 … 4-4, 5 … 9-4, 10."""
+    return {code: i for i, code in enumerate(codes.table("material_class"))}
+
+
+def renumber(session, official_id: int) -> None:
+    """Number the approved materials of each class of one dossier 1..n, oldest first.
+
+    All classes at once: a material moved to another class closes the gap in
+    the class it left, whether or not its old class was loaded.
+    """
+    from .workflow import APPROVED
+
+    with session.no_autoflush:
+        rows = list(session.scalars(
+            select(Material).where(Material.official_id == official_id).execution_options(include_pending=True)
+        ))
+    rows += [m for m in session.new if isinstance(m, Material) and m not in rows
+             and (m.official_id or getattr(m.official, "id", None)) == official_id]
+    live = [m for m in rows if m not in session.deleted]
+    for material_class in {m.material_class for m in live}:
+        kept = sorted((m for m in live if m.material_class == material_class and m.review_state == APPROVED),
+                      key=lambda m: (m.formed_on, m.id or 0))
+        for number, material in enumerate(kept, start=1):
+            if material.sequence != number:
+                material.sequence = number
+    for material in live:
+        if material.review_state != APPROVED and material.sequence is not None:
+            material.sequence = None
+
+
+def _touched_officials(session) -> set[int]:
+    touched = set()
+    for obj in list(session.new) + list(session.dirty) + list(session.deleted):
+        if isinstance(obj, Material):
+            official_id = obj.official_id or getattr(obj.official, "id", None)
+            if official_id is not None:
+                touched.add(official_id)
+    return touched
+
+
+def install() -> None:
+    @event.listens_for(Session, "before_flush")
+    def _keep_numbers_gap_free(session, flush_context, instances):
+        for official_id in _touched_officials(session):
+            renumber(session, official_id)

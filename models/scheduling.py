@@ -1,0 +1,18 @@
+"""One row per scheduled job: the lock that keeps a job from running twice at once,
+and what its last run did (shared/DESIGN.md §2)."""
+
+from flask_appbuilder import Model
+from sqlalchemy import Column, DateTime, String, Text
+
+
+class JobLock(Model):
+    __tablename__ = "job_lock"
+
+    name = Column(String(40), primary_key=True)
+    # Who holds the lock and until when; an expired lease is free again, so a
+    # scheduler that died mid-run does not block the job for ever.
+    holder = Column(String(120))
+    locked_until = Column(DateTime)
+    last_started_at = Column(DateTime)
+    last_finished_at = Column(DateTime)
+    last_outcome = Column(Text)

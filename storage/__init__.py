@@ -1,0 +1,1 @@
+"""Files kept outside the database: the encrypted, content-addressed attachment store."""

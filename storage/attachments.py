@@ -1,0 +1,225 @@
+"""The attachment store: encrypted files, addressed by the SHA-256 of what is on disk.
+
+A file is streamed through segmented AES-GCM under the official's data key
+(``security.crypto.encrypt_stream``) into a temporary file in the store, then
+renamed to ``<root>/ab/cd/<sha256 of the stored bytes>``. Both hashes are kept
+on the material: the plaintext one proves the document, the stored one lets
+anybody check a file, or a backup copy of it, without a key (§4.3 定期檢查).
+
+A file written in a transaction that then rolls back is removed again, so an
+upload that fails anywhere leaves nothing behind.
+"""
+
+import hashlib
+import os
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from security import crypto
+from security.keys import ShreddedKey, keyring
+
+from . import formats
+
+READ_SIZE = 1024 * 1024
+_SESSION_KEY = "dossier_new_files"
+
+
+class AttachmentError(Exception):
+    """Why a file cannot be stored or served, in the reader's language."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    format: formats.Format
+    size: int
+    content_sha256: str
+    stored_sha256: str
+    page_count: int | None
+
+
+def root() -> Path:
+    configured = current_app.config.get("ATTACHMENT_STORE")
+    return Path(configured) if configured else Path(current_app.instance_path) / "attachments"
+
+
+def path_of(stored_sha256: str) -> Path:
+    if not re.fullmatch(r"[0-9a-f]{64}", stored_sha256 or ""):
+        raise ValueError("not a SHA-256 hex digest")
+    return root() / stored_sha256[:2] / stored_sha256[2:4] / stored_sha256
+
+
+def file_aad(official_id: int) -> bytes:
+    # Bound to the official: a file copied under another official's material does not decrypt.
+    return f"attachment|{official_id}|{crypto.FORMAT_VERSION}".encode()
+
+
+def max_bytes() -> int:
+    return int(current_app.config["ATTACHMENT_MAX_BYTES"])
+
+
+def allowed_formats() -> list[str]:
+    return list(current_app.config["ATTACHMENT_TYPES"])
+
+
+def allowed_labels() -> str:
+    return ", ".join(formats.FORMATS[key].label for key in allowed_formats())
+
+
+def megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f}".rstrip("0").rstrip(".")
+
+
+def size_of(source) -> int | None:
+    try:
+        source.seek(0, os.SEEK_END)
+        size = source.tell()
+        source.seek(0)
+        return size
+    except (OSError, AttributeError, ValueError):
+        return None
+
+
+def too_large_message() -> str:
+    return _("The file is larger than the limit of %(limit)s MB: nothing was stored.", limit=megabytes(max_bytes()))
+
+
+def inspect(source) -> formats.Format:
+    """The format of an upload, or AttachmentError saying what is wrong with it."""
+    size = size_of(source)
+    if size == 0:
+        raise AttachmentError("empty", _("The file is empty."))
+    if size is not None and size > max_bytes():
+        raise AttachmentError("too_large", too_large_message())
+    fmt = formats.detect(source, allowed_formats())
+    if fmt is None:
+        program = formats.program_kind(source)
+        if program:
+            raise AttachmentError("program", _("The file is %(kind)s, whatever its name says: only %(types)s "
+                                               "documents are accepted.", kind=program, types=allowed_labels()))
+        raise AttachmentError("type", _("The file's content is not %(types)s, whatever its name says.",
+                                        types=allowed_labels()))
+    return fmt
+
+
+def clean_name(name: str | None, fmt: formats.Format) -> str:
+    """A display name safe in any file system and header: no path, no control characters."""
+    name = unicodedata.normalize("NFC", (name or "").replace("\\", "/").rsplit("/", 1)[-1])
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C" and ch not in '<>:"|?*')
+    stem = name.rsplit(".", 1)[0].strip(" .") or "document"
+    return stem[:150] + fmt.extension
+
+
+def put(source, official_id: int, session: Session | None = None) -> StoredFile:
+    """Check, encrypt and store ``source`` (a seekable binary file) for an official."""
+    fmt = inspect(source)
+    pages = fmt.pages(source)
+    version, key = keyring().dek(official_id, create=True)
+    directory = root() / "tmp"
+    directory.mkdir(parents=True, exist_ok=True)
+    handle = tempfile.NamedTemporaryFile(dir=directory, delete=False, prefix="upload-")
+    try:
+        with handle:
+            digest = crypto.encrypt_stream(key, version, source, handle, file_aad(official_id), limit=max_bytes())
+            handle.flush()
+            os.fsync(handle.fileno())
+        target = path_of(digest.cipher_sha256)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(handle.name, target)
+    except ValueError as error:
+        Path(handle.name).unlink(missing_ok=True)
+        if str(error) == "too large":
+            raise AttachmentError("too_large", too_large_message()) from error
+        raise
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+    if session is not None:
+        session.info.setdefault(_SESSION_KEY, []).append(target)
+    return StoredFile(fmt, digest.size, digest.plain_sha256, digest.cipher_sha256, pages)
+
+
+def discard(stored_sha256: str) -> None:
+    """Remove the file of a material that was never filed (a deleted draft, a failed upload).
+
+    Nonces are random, so no two uploads share stored bytes: the file is this material's alone.
+    """
+    path_of(stored_sha256).unlink(missing_ok=True)
+
+
+# ------------------------------------------------------------------ reading
+
+
+def stored_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(READ_SIZE):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def verify_stored(stored_sha256: str) -> Path:
+    """The file's path if it is present and intact, AttachmentError otherwise (no key needed)."""
+    path = path_of(stored_sha256)
+    if not path.is_file():
+        raise AttachmentError("missing", _("The stored file is missing. It has not been served; "
+                                           "the archive must restore it from a backup."))
+    if stored_digest(path) != stored_sha256:
+        raise AttachmentError("corrupt", _("The stored file is damaged: it no longer matches the fingerprint "
+                                           "recorded when it was filed. It has not been served; the archive "
+                                           "must restore it from a backup."))
+    return path
+
+
+def open_plaintext(stored_sha256: str, official_id: int):
+    """Check the file, then return an iterator of its decrypted segments.
+
+    The check reads the whole file once so that a damaged file is refused before
+    a single byte goes out; each segment is authenticated again as it is decrypted.
+    """
+    path = verify_stored(stored_sha256)
+    try:
+        _version, key = keyring().dek(official_id)
+    except ShreddedKey as error:
+        raise AttachmentError("shredded", _("This file's key has been destroyed: it can no longer be read.")) from error
+
+    def segments():
+        with open(path, "rb") as handle:
+            yield from crypto.decrypt_stream(key, handle, file_aad(official_id))
+
+    return segments()
+
+
+def plaintext_digest(stored_sha256: str, official_id: int) -> str:
+    digest = hashlib.sha256()
+    for segment in open_plaintext(stored_sha256, official_id):
+        digest.update(segment)
+    return digest.hexdigest()
+
+
+def install() -> None:
+    """Remove files stored by a transaction that rolled back."""
+
+    @event.listens_for(Session, "after_commit")
+    def _keep(session):
+        session.info.pop(_SESSION_KEY, None)
+
+    @event.listens_for(Session, "after_soft_rollback")
+    def _remove(session, previous_transaction):
+        if previous_transaction.nested:
+            return
+        # Nonces are random, so no other material can share these stored bytes.
+        for path in session.info.pop(_SESSION_KEY, []):
+            path.unlink(missing_ok=True)

@@ -1,0 +1,231 @@
+"""Attachments and the material catalogue (材料目录): upload, catalogue page, preview, download.
+
+Filing a document is entering a record like any other (a draft that goes
+through review); its file is checked by content, encrypted and stored on the
+way in (``storage.attachments``). Every read of a file or of a catalogue is an
+audit event; a file that no longer matches its fingerprint is refused, never served.
+"""
+
+from datetime import datetime
+from urllib.parse import quote
+
+from flask import Response, abort, g, request, stream_with_context, url_for
+from flask_appbuilder import expose, has_access
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import gettext as _, lazy_gettext as _l
+from flask_wtf.file import FileField
+from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
+from wtforms.validators import StopValidation
+
+from app.extensions import db
+from models import BY_TABLE, SECTIONS, Material, Official, codes, workflow
+from models.catalogue import class_order
+from models.labels import LABELS
+from security import audit, roles
+from storage import attachments, formats
+
+from .base import RecordView, metadata_attrs
+from .dossier import ENTRY_COLUMNS, SOURCE_COLUMNS
+
+ENTRY_FIELDS = ["material_class", "title", "formed_on", "forming_unit", "page_count"]
+FILE_COLUMNS = ["file_name", "media_type", "size", "content_sha256", "stored_sha256"]
+_SECTION_TABLES = {model.__tablename__ for model in SECTIONS}
+
+
+class UploadCheck:
+    """The file is there and is an accepted format by its content; nothing is stored yet."""
+
+    def __call__(self, form, field):
+        upload = field.data
+        if not isinstance(upload, FileStorage) or not upload.filename:
+            raise StopValidation(_("Choose the file to file."))
+        try:
+            attachments.inspect(upload.stream)
+        except attachments.AttachmentError as error:
+            raise StopValidation(error.message)
+
+
+def may_read(material, user=None) -> bool:
+    """Catalogue readers see a material unless its section, or its class, is closed to them."""
+    from app.extensions import appbuilder
+
+    sm = appbuilder.sm
+    views = []
+    if material.record_table in BY_TABLE:
+        views.append((f"{BY_TABLE[material.record_table].__name__}View",))
+    guard = roles.CLASS_GUARDS.get(material.material_class)
+    if guard:
+        views.append(guard)
+    return all(any(sm.has_access("can_show", view) for view in alternatives) for alternatives in views)
+
+
+def readable(pk: int) -> Material:
+    """The material ``pk`` if the signed-in user may open its file, else 404."""
+    material = db.session.get(Material, pk, execution_options={"include_pending": True})
+    if material is None:
+        abort(404)
+    if material.review_state != workflow.APPROVED and material.entered_by_id != g.user.id \
+            and not workflow.awaits(db.session, g.user, material):
+        abort(404)
+    if not may_read(material):
+        abort(404)
+    return material
+
+
+def linked_record(official_id):
+    """The section record named by ``?record=table:id``, which must belong to the same official."""
+    key = request.args.get("record")
+    if not key:
+        return None, None
+    table, _sep, raw_id = key.partition(":")
+    record = None
+    if table in _SECTION_TABLES and raw_id.isdigit():
+        record = db.session.get(BY_TABLE[table], int(raw_id), execution_options={"include_pending": True})
+    if record is None or record.official_id != official_id:
+        raise ValueError(_("The record to attach this file to does not exist in this official's dossier."))
+    return table, record.id
+
+
+def content_disposition(kind: str, name: str) -> str:
+    ascii_name = name.encode("ascii", "ignore").decode() or "document"
+    ascii_name = ascii_name.replace('"', "")
+    return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+
+
+class MaterialView(RecordView):
+    datamodel = SQLAInterface(Material)
+    list_title = _l("Materials")
+    show_title = _l("Material")
+    add_title = _l("File a document")
+    edit_title = _l("Edit catalogue entry")
+
+    list_columns = ["official", "material_class", "sequence", "title", "formed_on", "page_count", "review_state"]
+    show_columns = ["official", *ENTRY_FIELDS[:1], "sequence", *ENTRY_FIELDS[1:], "record", *FILE_COLUMNS,
+                    *SOURCE_COLUMNS, *ENTRY_COLUMNS]
+    add_columns = ["official", *ENTRY_FIELDS, "upload", *SOURCE_COLUMNS]
+    # The file itself never changes: a different document is a new material.
+    edit_columns = [*ENTRY_FIELDS, *SOURCE_COLUMNS]
+    search_columns = ["official", "material_class", "title", "formed_on", "forming_unit"]
+    base_order = ("formed_on", "desc")
+    show_template = "dossier/material_show.html"
+    extra_args = {"history_table": "material"}
+    description_columns = {
+        "page_count": _l("Leave empty to count the pages of a PDF, OFD or TIFF file."),
+        "upload": _l("PDF, OFD, JPEG, PNG or TIFF; the type is read from the content."),
+    }
+
+    def pre_add(self, item):
+        upload = request.files.get("upload")
+        item.record_table, item.record_id = linked_record(getattr(item.official, "id", None))
+        stored = attachments.put(upload.stream, item.official.id, db.session)
+        try:
+            item.media_type = stored.format.media_type
+            item.size = stored.size
+            item.content_sha256 = stored.content_sha256
+            item.stored_sha256 = stored.stored_sha256
+            item.file_name = attachments.clean_name(upload.filename, stored.format)
+            if not item.page_count:
+                item.page_count = stored.page_count
+            super().pre_add(item)
+        except BaseException:
+            attachments.discard(stored.stored_sha256)
+            raise
+
+    def post_delete(self, item):
+        # Only a draft can be deleted (models.workflow.check_delete): its file was never filed.
+        attachments.discard(item.stored_sha256)
+
+    @expose("/download/<int:pk>")
+    @has_access
+    def download(self, pk):
+        return self._serve(pk, inline=False)
+
+    @expose("/preview/<int:pk>")
+    @has_access
+    def preview(self, pk):
+        return self._serve(pk, inline=True)
+
+    def _serve(self, pk, inline: bool):
+        material = readable(pk)
+        try:
+            chunks = attachments.open_plaintext(material.stored_sha256, material.official_id)
+        except attachments.AttachmentError as error:
+            audit.record("file_refused", object_type="material", object_id=pk, details={"problem": error.code})
+            db.session.commit()
+            return self.render_template("dossier/file_refused.html", material=material, message=error.message), 409
+        fmt = formats.by_media_type(material.media_type)
+        inline = inline and fmt is not None and fmt.previewable
+        audit.record("read_file", object_type="material", object_id=pk,
+                     details={"mode": "preview" if inline else "download", "official": material.official_id})
+        name = material.file_name if isinstance(material.file_name, str) else f"material-{pk}"
+        media_type = material.media_type
+        db.session.commit()
+        response = Response(stream_with_context(chunks), mimetype=media_type)
+        response.headers["Content-Length"] = str(material.size)
+        response.headers["Content-Disposition"] = content_disposition("inline" if inline else "attachment", name)
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        # A previewed document runs no script of its own with the reader's session.
+        response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+        return response
+
+    @expose("/catalogue/<int:official_id>")
+    @has_access
+    def catalogue(self, official_id):
+        official = db.session.get(Official, official_id)
+        if official is None:
+            abort(404)
+        materials = db.session.scalars(select(Material).where(Material.official_id == official_id)).all()
+        shown = [m for m in materials if may_read(m)]
+        order = class_order()
+        groups = []
+        for code in order:
+            entries = sorted((m for m in shown if m.material_class == code), key=lambda m: m.sequence or 0)
+            if entries:
+                groups.append({"code": code, "name": codes.name("material_class", code), "materials": entries,
+                               "pages": sum(m.page_count or 0 for m in entries)})
+        audit.record("read", object_type="catalogue", object_id=official_id,
+                     details={"print": bool(request.args.get("print"))})
+        db.session.commit()
+        template = "dossier/catalogue_print.html" if request.args.get("print") else "dossier/catalogue.html"
+        return self.render_template(
+            template, official=official, groups=groups, hidden=len(materials) - len(shown),
+            total_pages=sum(group["pages"] for group in groups), total=len(shown),
+            printed_at=datetime.now(), printed_by=g.user, labels=LABELS,
+            html_lang={"zh": "zh-CN", "zh_Hant": "zh-Hant", "en": "en"}.get(codes.current_locale(), "zh-CN"),
+            can_add=self.appbuilder.sm.has_access("can_add", "MaterialView"),
+        )
+
+
+def attached_to(table: str, record_id) -> dict:
+    """For a section record's page: its approved materials the reader may open, and where to add one."""
+    from app.extensions import appbuilder
+
+    model = BY_TABLE.get(table)
+    if model is None or table not in _SECTION_TABLES or not str(record_id).isdigit():
+        return {"materials": [], "attach_url": None}
+    record_id = int(record_id)
+    materials = db.session.scalars(
+        select(Material).where(Material.record_table == table, Material.record_id == record_id)
+        .order_by(Material.material_class, Material.sequence)
+    ).all()
+    record = db.session.get(model, record_id, execution_options={"include_pending": True})
+    attach_url = None
+    if record is not None and appbuilder.sm.has_access("can_add", "MaterialView"):
+        attach_url = url_for("MaterialView.add", _flt_0_official=record.official_id, record=f"{table}:{record_id}")
+    return {"materials": [m for m in materials if may_read(m)], "attach_url": attach_url}
+
+
+def _add_upload_field(view) -> None:
+    """The file field exists on the add form only."""
+    attrs = metadata_attrs(Material)
+    for name, value in attrs.items():
+        setattr(view, name, value)
+    view.add_form_extra_fields = {
+        **attrs["add_form_extra_fields"],
+        "upload": FileField(LABELS["upload"], validators=[UploadCheck()]),
+    }
+
+
+_add_upload_field(MaterialView)
