@@ -63,9 +63,42 @@ LANGUAGES = {
     "en": {"flag": "gb", "name": "English"},
 }
 
+# Idle sessions end (§6.1.2): the lifetime restarts with every request.
 PERMANENT_SESSION_LIFETIME = timedelta(minutes=30)
+SESSION_REFRESH_EACH_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Behind TLS (production), cookies travel only over HTTPS. DOSSIER_BEHIND_PROXY
+# trusts one proxy's X-Forwarded-For/-Proto, so client addresses (audit trail,
+# reading terminals) and the scheme are the real ones.
+SESSION_COOKIE_SECURE = DOSSIER_ENV == "production"
+REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+DOSSIER_BEHIND_PROXY = False
+
+# Account security (§6.1.2), checked by security.accounts.
+PASSWORD_MIN_LENGTH = 12
+PASSWORD_MIN_CLASSES = 3
+PASSWORD_HISTORY = 5
+PASSWORD_MAX_AGE_DAYS = 90
+LOCKOUT_FAILURES = 5
+LOCKOUT_MINUTES = 15
+FAB_PASSWORD_COMPLEXITY_ENABLED = True
+
+
+def FAB_PASSWORD_COMPLEXITY_VALIDATOR(password):  # noqa: N802  (FAB's setting name)
+    from security.accounts import validate_password
+
+    validate_password(password)
+
+
+# Sign-in attempts per client address. FAB's AUTH_RATE_LIMITED does nothing unless
+# RATELIMIT_ENABLED is also on; with RATELIMIT_STORAGE_URI (redis://…) every web
+# worker and host counts together, otherwise each process counts alone.
+AUTH_RATE_LIMITED = True
+RATELIMIT_ENABLED = True
+AUTH_RATE_LIMIT = "10 per minute"
+RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+RATELIMIT_KEY_PREFIX = "dossier"
 
 WTF_CSRF_ENABLED = True
 WTF_CSRF_TIME_LIMIT = None
@@ -92,6 +125,11 @@ ATTACHMENT_MAX_BYTES = 256 * 1024 * 1024
 # attachment limit plus room for the form's other fields).
 MAX_CONTENT_LENGTH = None
 
+# Consultation (§5.3): grants are read only from these addresses (the archive's
+# reading terminals; CIDR ranges), and last at most this many days.
+CONSULTATION_TERMINALS = ["127.0.0.1/32", "::1/128"]
+CONSULTATION_MAX_DAYS = 30
+
 # Triggers of the scheduled jobs (jobs.scheduler.JOBS), by job name, e.g.
 # {"fixity": {"trigger": "cron", "day_of_week": "sun", "hour": 3}}.
 DOSSIER_JOB_TRIGGERS = {}
@@ -105,6 +143,9 @@ def _env(name, cast=str):
 for _name, _cast in (
     ("DOSSIER_ENTRY_DEADLINE_DAYS", int),
     ("ATTACHMENT_MAX_BYTES", int),
+    ("PASSWORD_MAX_AGE_DAYS", int),
+    ("CONSULTATION_TERMINALS", lambda value: [t.strip() for t in value.split(",") if t.strip()]),
+    ("DOSSIER_BEHIND_PROXY", lambda value: value.lower() in ("1", "true", "yes")),
     ("ATTACHMENT_TYPES", lambda value: [t.strip() for t in value.split(",") if t.strip()]),
     ("APP_NAME", str),
     ("BABEL_DEFAULT_LOCALE", str),

@@ -67,12 +67,23 @@ def create_app(overrides: dict | None = None) -> Flask:
         register_views(appbuilder)
         appbuilder.post_init()
 
-    @app.before_request
     def _fresh_request_state():
-        # Per-request workflow flags (views.base) must never outlive their request,
-        # even where an application context is shared (the test client).
-        for name in ("dossier_scope", "change_request"):
+        # Per-request state (the signed-in user Flask-Login caches, workflow flags,
+        # the department scope) must never outlive its request, even where an
+        # application context is shared between requests (the test client).
+        for name in ("_login_user", "user", "dossier_scope", "change_request", "_dossier_reach"):
             g.pop(name, None)
+
+    # First of all hooks: FAB's own hook reads the user into g.user.
+    app.before_request_funcs.setdefault(None, []).insert(0, _fresh_request_state)
+
+    from security import session_guard
+
+    session_guard.init_app(app)
+    if app.config.get("DOSSIER_BEHIND_PROXY"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
 
     from .cli import dossier
 

@@ -39,6 +39,14 @@ def _audit_checkpoint():
     return f"checkpoint at event {cp.seq}"
 
 
+def _consultation_expiry():
+    from security.consultation import expire_grants
+
+    count = expire_grants(db.session)
+    db.session.commit()
+    return f"{count} grants ended"
+
+
 @dataclass(frozen=True)
 class Job:
     run: Callable[[], str]
@@ -50,6 +58,7 @@ class Job:
 JOBS = {
     "fixity": Job(_fixity, {"trigger": "cron", "hour": 2, "minute": 30}, timedelta(hours=12)),
     "audit_checkpoint": Job(_audit_checkpoint, {"trigger": "interval", "hours": 1}, timedelta(minutes=30)),
+    "consultation_expiry": Job(_consultation_expiry, {"trigger": "cron", "hour": 0, "minute": 5}, timedelta(minutes=30)),
 }
 
 

@@ -67,7 +67,9 @@ REWARDS = (("优秀公务员", "本单位"), ("嘉奖", "本单位"), ("三等�
 PROJECTS = ("年度重点工作专项考核", "脱贫攻坚专项考核", "营商环境优化专项考核", "数字化改革专项考核")
 GRADES = [("1", 15), ("2", 80), ("3", 4), ("4", 1)]
 CHANNELS = ("self", "hr", "department")
-ROLE_ACCOUNTS = tuple(ROLE_LABELS)
+# One account per role, plus a second security administrator: permission changes
+# need two officers (§5.1 权限审批).
+ROLE_ACCOUNTS = {**{key: key for key in ROLE_LABELS}, "secadmin2": "secadmin"}
 SENSITIVE_COLUMNS = {m: [c.key for c in m.__table__.columns if "plain" in c.info] for m in DOSSIER_MODELS}
 # Demo staff and their departments: the clerk's entries go to the head of 办公室.
 DEMO_STAFF = {"clerk": "D01", "dept_head": "D01", "hr_reviewer": "D02", "archivist": "D02"}
@@ -254,17 +256,19 @@ def ensure_accounts(password: str) -> dict[str, object]:
     """One account per role, named after the role key; an existing one gets the new password."""
     sm = current_app.appbuilder.sm
     users = {}
-    for key in ROLE_ACCOUNTS:
-        role = sm.find_role(key)
+    for key, role_key in ROLE_ACCOUNTS.items():
+        role = sm.find_role(role_key)
         if role is None:
-            raise RuntimeError(f"role {key!r} is missing: run `flask dossier init` first")
+            raise RuntimeError(f"role {role_key!r} is missing: run `flask dossier init` first")
         user = sm.find_user(username=key)
         if user is None:
-            user = sm.add_user(key, str(ROLE_LABELS[key]), "演示", f"{key}@dossier.local", role, password)
+            user = sm.add_user(key, str(ROLE_LABELS[role_key]), "演示", f"{key}@dossier.local", role, password)
             if not user:
                 raise RuntimeError(f"could not create the account {key!r}")
         else:
-            sm.reset_password(user.id, password)
+            # Demo accounts keep their published password; real accounts reset by an
+            # operator must change it (security.manager.reset_password).
+            sm.reset_password(user.id, password, must_change=False)
         users[key] = user
     ensure_staff_departments(users)
     return users

@@ -13,10 +13,13 @@ make_versioned(user_cls="User", plugins=[FlaskPlugin()])
 
 import flask_appbuilder.security.sqla.models  # noqa: E402,F401
 
+from .accounts import AccountSecurity, PasswordHistory  # noqa: E402
 from .audit import AuditChainHead, AuditEvent  # noqa: E402
 from .codes import CodeItem  # noqa: E402
 from .collection import CollectionReceipt  # noqa: E402
+from .consultation import Consultation, ConsultationReading  # noqa: E402
 from .organisation import Department, StaffDepartment  # noqa: E402
+from .permissions import PermissionRequest  # noqa: E402
 from .sections import AREAS, BY_KEY, BY_TABLE, DOSSIER_MODELS, RECORD_MODELS, SECTIONS  # noqa: E402
 from .catalogue import Material  # noqa: E402
 from .fixity import FixityProblem, FixityRun  # noqa: E402
@@ -43,7 +46,7 @@ audit_hooks.install((*DOSSIER_MODELS, ChangeRequest, CollectionReceipt, ReviewDe
                      Department, User, Role))
 
 __all__ = [
-    "AREAS", "AuditChainHead", "AuditEvent", "BY_KEY", "BY_TABLE", "ChangeRequest", "CodeItem", "CollectionReceipt", "DOSSIER_MODELS",
+    "AccountSecurity", "PasswordHistory", "PermissionRequest", "Consultation", "ConsultationReading", "AREAS", "AuditChainHead", "AuditEvent", "BY_KEY", "BY_TABLE", "ChangeRequest", "CodeItem", "CollectionReceipt", "DOSSIER_MODELS",
     "Department", "FixityProblem", "FixityRun", "JobLock", "Material", "Official", "RECORD_MODELS",
     "ReviewDecision", "SECTIONS", "StaffDepartment",
 ]

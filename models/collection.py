@@ -19,6 +19,9 @@ def deadline_days() -> int:
 
 
 def default_deadline(context):
+    # FAB's search form asks column defaults with no insert context: there is none to give.
+    if context is None:
+        return None
     received = context.get_current_parameters().get("received_on")
     return received + timedelta(days=deadline_days()) if received else None
 

@@ -91,15 +91,18 @@ class Sensitive:
             flag_modified(obj, self.column_attr)
 
     def _decrypt(self, obj, blob: bytes):
-        try:
-            version, key = keyring().dek(official_id_of(obj))
-        except ShreddedKey:
-            return SHREDDED
         aad = crypto.field_aad(obj.__tablename__, self.name, obj.id, official_id_of(obj))
-        try:
-            return crypto.decrypt(key, blob, aad).decode()
-        except crypto.DecryptionError:
-            return TAMPERED
+        # A cached key may be stale (destroyed or replaced by another worker): ask once more, fresh.
+        for fresh in (False, True):
+            try:
+                _version, key = keyring().dek(official_id_of(obj), fresh=fresh)
+            except ShreddedKey:
+                return SHREDDED
+            try:
+                return crypto.decrypt(key, blob, aad).decode()
+            except crypto.DecryptionError:
+                continue
+        return TAMPERED
 
     def encrypt_pending(self, obj) -> None:
         value = obj.__dict__[_PLAIN].get(self.name)

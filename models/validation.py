@@ -193,7 +193,8 @@ def _duplicate_citizen_id(obj, session) -> list[FieldError]:
     if obj.id is not None:
         query = query.where(Official.id != obj.id)
     with session.no_autoflush:
-        other = session.scalar(query.execution_options(include_pending=True))
+        # The whole unit, whatever department the user may see.
+        other = session.scalar(query.execution_options(include_pending=True, all_departments=True))
     if other is None:
         return []
     return [FieldError("citizen_id", f"{label('citizen_id')}：{_('is already registered for another official')}")]

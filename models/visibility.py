@@ -9,34 +9,65 @@ content by accident. The few places that must see pending work opt in:
   author's drafts, history, the workflow itself);
 - ``g.dossier_scope = "author"`` for a request that edits the user's own drafts:
   approved rows plus the rows the signed-in user entered.
+
+The same hook keeps every query of a request inside the user's department scope
+(``security.scope``); only ``execution_options(all_departments=True)`` lifts it,
+for the system's own checks (uniqueness of citizen IDs across the unit).
 """
 
 from flask import g, has_app_context, has_request_context
 from sqlalchemy import event, or_
 from sqlalchemy.orm import Session, with_loader_criteria
 
-from .base import SourceMixin, current_user_id
+from .base import SectionRecord, SourceMixin, current_user_id
 
 
 def _approved(cls):
     return cls.review_state == "approved"
 
 
+def _department_scope(state) -> list:
+    """The signed-in user's department scope (security.scope) on officials and everything owned by one."""
+    if state.execution_options.get("all_departments"):
+        return []
+    from security import scope as reach
+
+    current = reach.current()
+    if current is None or current.kind == "all":
+        return []
+    from .collection import CollectionReceipt
+    from .official import Official
+    from .workflow import ChangeRequest
+
+    condition = current.officials()
+    owned = current.official_ids()
+    return [
+        with_loader_criteria(Official, condition, include_aliases=True),
+        with_loader_criteria(SectionRecord, lambda cls: cls.official_id.in_(owned), include_aliases=True),
+        with_loader_criteria(CollectionReceipt, CollectionReceipt.official_id.in_(owned), include_aliases=True),
+        with_loader_criteria(ChangeRequest, ChangeRequest.official_id.in_(owned), include_aliases=True),
+    ]
+
+
 def install() -> None:
     @event.listens_for(Session, "do_orm_execute")
-    def _only_approved(state):
+    def _visible(state):
         if not state.is_select or state.is_column_load or state.is_relationship_load:
             return
-        if state.execution_options.get("include_pending"):
-            return
-        scope = g.get("dossier_scope") if has_app_context() else None
-        if scope == "author" and has_request_context():
-            uid = current_user_id()
-            criteria = with_loader_criteria(
-                SourceMixin,
-                lambda cls: or_(cls.review_state == "approved", cls.entered_by_id == uid),
-                include_aliases=True,
-            )
-        else:
-            criteria = with_loader_criteria(SourceMixin, _approved, include_aliases=True)
-        state.statement = state.statement.options(criteria)
+        options = _department_scope(state)
+        if not state.execution_options.get("include_pending"):
+            options.append(_approval_criteria())
+        if options:
+            state.statement = state.statement.options(*options)
+
+
+def _approval_criteria():
+    scope = g.get("dossier_scope") if has_app_context() else None
+    if scope == "author" and has_request_context():
+        uid = current_user_id()
+        return with_loader_criteria(
+            SourceMixin,
+            lambda cls: or_(cls.review_state == "approved", cls.entered_by_id == uid),
+            include_aliases=True,
+        )
+    return with_loader_criteria(SourceMixin, _approved, include_aliases=True)

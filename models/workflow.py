@@ -161,7 +161,8 @@ def departments_of(session, user_id) -> set[int]:
 
     staff = set(session.scalars(select(StaffDepartment.department_id).where(StaffDepartment.user_id == user_id)))
     own = session.scalars(
-        select(Official.department_id).where(Official.account_id == user_id).execution_options(include_pending=True)
+        select(Official.department_id).where(Official.account_id == user_id)
+        .execution_options(include_pending=True, all_departments=True)
     )
     return staff | set(own)
 
@@ -352,7 +353,7 @@ def colleagues_of(session, user_id) -> set[int]:
     officials = session.scalars(
         select(Official.account_id)
         .where(Official.department_id.in_(departments), Official.account_id.is_not(None))
-        .execution_options(include_pending=True)
+        .execution_options(include_pending=True, all_departments=True)
     )
     return (set(staff) | set(officials)) - {user_id}
 

@@ -15,6 +15,7 @@ import base64
 import hashlib
 import logging
 import os
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -86,6 +87,7 @@ class KeyRing:
         self.engine = create_engine(keystore_url)
         keystore_metadata.create_all(self.engine)
         self._cache: dict[int, tuple[int, bytes]] = {}
+        self._cached_at: dict[int, float] = {}
         self._check()
         self.index_key = self._system_key("blind_index")
 
@@ -114,6 +116,10 @@ class KeyRing:
                 f"key id {row.kek_id}: check DOSSIER_KEK_FILE."
             )
 
+    def system_key(self, name: str) -> bytes:
+        """A key of the product itself (not of an official), created on first use."""
+        return self._system_key(name)
+
     def _system_key(self, name: str) -> bytes:
         with self.engine.begin() as conn:
             row = conn.execute(select(system_key).where(system_key.c.name == name)).first()
@@ -129,10 +135,15 @@ class KeyRing:
     def _label(official_id: int, version: int) -> str:
         return f"dek|{official_id}|{version}"
 
-    def dek(self, official_id: int, create: bool = False) -> tuple[int, bytes]:
+    # Another worker may destroy a key (crypto-shredding): a cached copy is trusted
+    # this long at most, and callers whose ciphertext does not open ask again fresh.
+    cache_seconds = 60.0
+
+    def dek(self, official_id: int, create: bool = False, fresh: bool = False) -> tuple[int, bytes]:
         """(version, key) of the official's data key; ShreddedKey if it is gone."""
-        if official_id in self._cache:
-            return self._cache[official_id]
+        cached = self._cache.get(official_id)
+        if cached is not None and not fresh and time.monotonic() - self._cached_at.get(official_id, 0) < self.cache_seconds:
+            return cached
         with self.engine.begin() as conn:
             row = conn.execute(select(data_key).where(data_key.c.official_id == official_id)).first()
             if row is None:
@@ -142,11 +153,15 @@ class KeyRing:
                 conn.execute(insert(data_key).values(
                     official_id=official_id, version=version, wrapped=self._wrap(key, self._label(official_id, version)),
                     kek_id=self.kek_id, created_at=datetime.now()))
-                self._cache[official_id] = (version, key)
+                self._remember(official_id, (version, key))
                 return version, key
         key = self._unwrap(row.wrapped, self._label(official_id, row.version))
-        self._cache[official_id] = (row.version, key)
+        self._remember(official_id, (row.version, key))
         return row.version, key
+
+    def _remember(self, official_id: int, entry: tuple[int, bytes]) -> None:
+        self._cache[official_id] = entry
+        self._cached_at[official_id] = time.monotonic()
 
     def create_many(self, official_ids) -> dict[int, tuple[int, bytes]]:
         """Data keys for many new officials in one write (bulk seeding and import)."""
@@ -159,7 +174,8 @@ class KeyRing:
         if rows:
             with self.engine.begin() as conn:
                 conn.execute(insert(data_key), rows)
-        self._cache.update(made)
+        for official_id, entry in made.items():
+            self._remember(official_id, entry)
         return made
 
     def destroy(self, official_id: int) -> bool:

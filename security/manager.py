@@ -1,34 +1,87 @@
 """FAB's security manager, adapted in one place for an isolated records system."""
 
+from flask import current_app, flash, g, has_request_context, session
 from flask_appbuilder.security.sqla.manager import SecurityManager
+from flask_babel import gettext as _
+from werkzeug.security import generate_password_hash
 
-from security import audit
+from security import accounts, audit
+from security.views import RoleModelView, UserDBModelView
 
 
 class DossierSecurityManager(SecurityManager):
     # FAB's user statistics chart loads Google Charts from the internet.
     userstatschartview = None
+    # Role and permission changes wait for a second security officer.
+    userdbmodelview = UserDBModelView
+    rolemodelview = RoleModelView
 
     def auth_user_db(self, username, password):
-        """FAB's password check, with every attempt in the audit trail (§6.3).
+        """FAB's password check, with lockout (§6.1.2) and every attempt in the audit trail (§6.3).
 
         FAB commits its own login bookkeeping, so the event is committed here; if it
         cannot be recorded the login fails (an unaudited login must not happen).
         """
-        user = super().auth_user_db(username, password)
         if not username:
-            return user
+            return super().auth_user_db(username, password)
+        known = self.find_user(username=username) or self.find_user(email=username)
+        locked = known is not None and accounts.locked_until(self.session, known)
+        if locked:
+            audit.record("login_refused", actor=known, details={"reason": "locked"}, session=self.session)
+            self.session.commit()
+            self._say_locked(locked)
+            return None
+        user = super().auth_user_db(username, password)
         if user is not None:
             audit.record("login", actor=user, session=self.session)
+            self._start_session(user)
+        elif known is None:
+            audit.record("login_failed", actor=username, details={"reason": "unknown_account"}, session=self.session)
         else:
-            known = self.find_user(username=username) or self.find_user(email=username)
-            if known is None:
-                actor, reason = username, "unknown_account"
-            else:
-                actor, reason = known, "inactive_account" if not known.is_active else "bad_password"
-            audit.record("login_failed", actor=actor, details={"reason": reason}, session=self.session)
+            reason = "inactive_account" if not known.is_active else "bad_password"
+            audit.record("login_failed", actor=known, details={"reason": reason}, session=self.session)
+            until = accounts.after_failure(self.session, known) if known.is_active else None
+            if until:
+                audit.record("lockout", actor=known, details={"until": until.isoformat(timespec="minutes")},
+                             session=self.session)
+                self._say_locked(until)
         self.session.commit()
         return user
+
+    @staticmethod
+    def _say_locked(until):
+        if has_request_context():
+            flash(_("This account is locked after repeated failed sign-ins until %(time)s.",
+                    time=until.strftime("%H:%M")), "danger")
+
+    def _start_session(self, user) -> None:
+        if not has_request_context():
+            return
+        session.pop("totp_pending", None)
+        if accounts.totp_secret(self.session, user):
+            session["totp_pending"] = True
+        session["password_expired"] = accounts.password_expired(self.session, user)
+
+    def reset_password(self, userid, password, must_change=None):
+        """Set a password, keeping the old hash for the reuse rule. One set by somebody
+        else (an administrator's reset) must be changed at the owner's next sign-in,
+        unless ``must_change`` says otherwise (the published demo accounts)."""
+        user = self.get_user_by_id(userid)
+        old_hash = user.password
+        by_owner = has_request_context() and getattr(g, "user", None) is not None and g.user.id == user.id
+        if must_change is None:
+            must_change = not by_owner
+        config = current_app.config
+        user.password = generate_password_hash(
+            password=password, method=config.get("FAB_PASSWORD_HASH_METHOD", "scrypt"),
+            salt_length=config.get("FAB_PASSWORD_HASH_SALT_LENGTH", 16))
+        accounts.password_changed(self.session, user, old_hash, must_change=must_change)
+        actor = g.user if has_request_context() and getattr(g, "user", None) is not None else "cli"
+        audit.record("password_changed", actor=actor, object_type="ab_user", object_id=user.id,
+                     details={"by_owner": by_owner}, session=self.session)
+        self.update_user(user)
+        if by_owner:
+            session.pop("password_expired", None)
 
     def on_user_logout(self, user) -> None:
         audit.record("logout", actor=user, session=self.session)

@@ -59,8 +59,25 @@ DOSSIER_ACCESS = {
     "official": {},
 }
 
+# Whose dossiers a role reaches (§5.1, shared/DESIGN.md §5): every official, those of
+# the user's own departments (staff departments), only the user's own, or none. A
+# user holding several roles reaches the widest of them.
+ROLE_SCOPE = {
+    "clerk": "department",
+    "dept_head": "department",
+    "hr_reviewer": "all",
+    "archivist": "all",
+    "unit_head": "all",
+    "inspector": "all",
+    "official": "self",
+    "sysadmin": "none",
+    "secadmin": "none",
+    "auditor": "none",
+}
+
 # What every signed-in user may do with their own account.
 OWN_ACCOUNT = {
+    "AccountSecurityView": ("can_index", "can_enrol", "can_disable", "can_verify"),
     "UserInfoEditView": FORM,
     "ResetMyPasswordView": FORM,
     "UserDBModelView": ("can_userinfo",),
@@ -72,30 +89,38 @@ FIRST_REVIEWER = {"FirstReviewView": ("can_list", "can_decide")}
 FINAL_REVIEWER = {"FinalReviewView": ("can_list", "can_decide")}
 HISTORY = {"HistoryView": ("can_record",)}
 BACKLOG = {"BacklogView": ("can_index",)}
+# Consultation (§5.3): readers apply and read under their grants; department heads
+# and the archive decide; the archive keeps the register.
+READER = {"ConsultationView": ("can_list", "can_apply", "can_read", "can_document")}
+CONSULTATION_DEPARTMENT = {"ConsultationView": READER["ConsultationView"] + ("can_decide_department",)}
+CONSULTATION_ARCHIVE = {"ConsultationView": READER["ConsultationView"] + ("can_decide_archive", "can_register")}
 
 # role → {FAB view permission name: permissions}, for screens outside the dossier.
 OTHER_ACCESS = {
-    "clerk": {"DepartmentView": READ, "ReceiptView": MODIFY, **AUTHOR, **HISTORY},
-    "dept_head": {"DepartmentView": READ, "ReceiptView": READ, **AUTHOR, **FIRST_REVIEWER, **HISTORY, **BACKLOG},
+    "clerk": {"DepartmentView": READ, "ReceiptView": MODIFY, **AUTHOR, **HISTORY, **READER},
+    "dept_head": {"DepartmentView": READ, "ReceiptView": READ, **AUTHOR, **FIRST_REVIEWER, **HISTORY, **BACKLOG,
+                  **CONSULTATION_DEPARTMENT},
     "hr_reviewer": {
         "DepartmentView": MODIFY, "CodeItemView": READ, "ReceiptView": MODIFY,
         "BatchAssessmentView": ("can_index", "can_save"),
-        **AUTHOR, **FINAL_REVIEWER, **HISTORY, **BACKLOG,
+        **AUTHOR, **FINAL_REVIEWER, **HISTORY, **BACKLOG, **READER,
     },
-    "archivist": {"DepartmentView": READ, "CodeItemView": READ, "ReceiptView": READ, **HISTORY, **BACKLOG},
-    "unit_head": {"DepartmentView": READ, **HISTORY, **BACKLOG},
-    "inspector": {"DepartmentView": READ, **HISTORY},
+    "archivist": {"DepartmentView": READ, "CodeItemView": READ, "ReceiptView": READ, **HISTORY, **BACKLOG,
+                  **CONSULTATION_ARCHIVE},
+    "unit_head": {"DepartmentView": READ, **HISTORY, **BACKLOG, **READER},
+    "inspector": {"DepartmentView": READ, **HISTORY, **READER},
     # Accounts belong to the system administrator ...
     "sysadmin": {
         "UserDBModelView": DELETE + ("can_userinfo",),
         "ResetPasswordView": FORM,
         "StaffDepartmentView": DELETE,
+        "PermissionRequestView": ("can_list",),
         "DepartmentView": READ,
     },
     # ... roles and permissions to the security administrator ...
     "secadmin": {
         "RoleModelView": DELETE,
-        "UserGroupModelView": DELETE,
+        "PermissionRequestView": ("can_list", "can_approve"),
         "PermissionModelView": ("can_list",),
         "ViewMenuModelView": ("can_list",),
         "PermissionViewModelView": ("can_list",),
@@ -104,6 +129,7 @@ OTHER_ACCESS = {
     # ... and the auditor reads, changing nothing.
     "auditor": {
         "AuditEventView": ("can_list", "can_show", "can_verify"),
+        "PermissionRequestView": ("can_list",),
         "StaffDepartmentView": READ,
         "UserDBModelView": READ,
         "RoleModelView": READ,
@@ -116,7 +142,6 @@ OTHER_ACCESS = {
 SECURITY_MENU = {
     "UserDBModelView": ("List Users", "Security", "can_list"),
     "RoleModelView": ("List Roles", "Security", "can_list"),
-    "UserGroupModelView": ("List Groups", "Security", "can_list"),
     "PermissionModelView": ("Base Permissions", "Security", "can_list"),
     "ViewMenuModelView": ("Views/Menus", "Security", "can_list"),
     "PermissionViewModelView": ("Permission on Views/Menus", "Security", "can_list"),

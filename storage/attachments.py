@@ -191,7 +191,9 @@ def open_plaintext(stored_sha256: str, official_id: int):
     """
     path = verify_stored(stored_sha256)
     try:
-        _version, key = keyring().dek(official_id)
+        # Fresh from the key store: a file read is rare beside its I/O, and a key
+        # destroyed by another worker must not open it from a cache.
+        _version, key = keyring().dek(official_id, fresh=True)
     except ShreddedKey as error:
         raise AttachmentError("shredded", _("This file's key has been destroyed: it can no longer be read.")) from error
 

@@ -84,6 +84,8 @@ def make_app(url, **overrides):
         "SERVER_NAME": None,
         "DOSSIER_KEYSTORE_URL": f"sqlite:///{keys / 'keystore.db'}",
         "DOSSIER_AUDIT_CHECKPOINT_FILE": str(keys / "audit-checkpoints.log"),
+        # Tests sign in far more often than people do; the limit has tests of its own.
+        "RATELIMIT_ENABLED": False,
         **overrides,
     })
 
@@ -120,12 +122,17 @@ def db(app):
 def clean_dossiers(app) -> None:
     """Remove every dossier record, its history and workflow; accounts and roles stay."""
     from app.extensions import db as _db
-    from models import RECORD_MODELS, ChangeRequest, CollectionReceipt, FixityRun, Official, ReviewDecision
+    from models import (
+        RECORD_MODELS, ChangeRequest, CollectionReceipt, Consultation, ConsultationReading, FixityRun, Official,
+        ReviewDecision,
+    )
 
     with app.app_context():
         _db.session.rollback()
         _db.session.execute(delete(ReviewDecision.__table__))
         _db.session.execute(delete(FixityRun.__table__))
+        _db.session.execute(delete(ConsultationReading.__table__))
+        _db.session.execute(delete(Consultation.__table__))
         for model in (ChangeRequest, *reversed(RECORD_MODELS), CollectionReceipt, Official):
             _db.session.execute(delete(version_class(model).__table__))
             _db.session.execute(delete(model.__table__))
@@ -136,6 +143,7 @@ def clean_dossiers(app) -> None:
         with keyring().engine.begin() as conn:
             conn.execute(delete(data_key))
         keyring()._cache.clear()
+        keyring()._cached_at.clear()
         from storage import attachments
 
         shutil.rmtree(attachments.root(), ignore_errors=True)
@@ -194,9 +202,13 @@ def make_official(db, factory):
     """Insert an official through the ORM (so versioned, validated) and return it."""
     from models import Official
 
-    def _make(**overrides):
+    def _make(department_code="D01", **overrides):
+        """In D01 unless told: the department of the demo clerk and department head."""
+        from models import Department
+
         values = factory.official()
         values.update(overrides)
+        values["department_id"] = db.session.scalar(select(Department.id).where(Department.code == department_code))
         official = Official(**values)
         db.session.add(official)
         db.session.commit()
@@ -277,8 +289,16 @@ def make_user(db):
     yield _make
     # The users' work references them: clear it first (the databases enforce the keys).
     clean_dossiers(current_app._get_current_object())
+    from sqlalchemy import or_
+
+    from models import AccountSecurity, PasswordHistory, PermissionRequest
+
     for user_id in created:
-        db.session.execute(delete(StaffDepartment.__table__).where(StaffDepartment.user_id == user_id))
+        db.session.execute(delete(PermissionRequest.__table__).where(or_(
+            PermissionRequest.requested_by_id == user_id, PermissionRequest.decided_by_id == user_id,
+            (PermissionRequest.kind == "user_roles") & (PermissionRequest.target_id == user_id))))
+        for table in (StaffDepartment.__table__, AccountSecurity.__table__, PasswordHistory.__table__):
+            db.session.execute(delete(table).where(table.c.user_id == user_id))
         user = db.session.get(current_app.appbuilder.sm.user_model, user_id)
         if user is not None:
             user.roles = []

@@ -5,9 +5,12 @@ from flask_babel import lazy_gettext as _l
 
 from models import AREAS
 
+from .account import AccountSecurityView
 from .audit import AuditEventView
+from .permissions import PermissionRequestView
 from .admin import CodeItemView, DepartmentView, StaffDepartmentView
 from .catalogue import MaterialView, attached_to
+from .consultation import ConsultationView
 from .dossier import SECTION_VIEWS, OfficialView
 from .collection import BacklogView, BatchAssessmentView, ReceiptView
 from .self_service import MyDossierView
@@ -49,6 +52,8 @@ def register_views(appbuilder):
              icon="fa-file-text-o", category_icon=AREA_ICONS[area])
     _add(appbuilder, MaterialView, "materials", _l("Materials"), "catalogue", AREAS["catalogue"],
          icon="fa-file-pdf-o", category_icon=AREA_ICONS["catalogue"])
+    _add(appbuilder, ConsultationView, "consultation", _l("Consultation"), "dossiers", _l("Dossiers"),
+         icon="fa-book")
     _add(appbuilder, MyDraftsView, "my_drafts", _l("My drafts"), "review", _l("Review"),
          icon="fa-pencil-square-o", category_icon="fa-check-circle")
     _add(appbuilder, FirstReviewView, "first_review", QueueCount(_l("First review"), "first"), "review",
@@ -61,7 +66,11 @@ def register_views(appbuilder):
     _add(appbuilder, MyDossierView, "my_dossier", _l("My dossier"), "self_service", _l("My dossier"),
          icon="fa-user", category_icon="fa-user")
     appbuilder.add_view_no_menu(HistoryView)
+    _add(appbuilder, AccountSecurityView, "account_security", _l("Account security"), "my_account",
+         _l("My account"), icon="fa-lock", category_icon="fa-user-circle")
     # Under FAB's Security menu, beside the accounts and roles the auditor also reads.
+    _add(appbuilder, PermissionRequestView, "permission_requests", _l("Permission requests"), "Security",
+         _l("Security"), icon="fa-check-square-o")
     _add(appbuilder, AuditEventView, "audit_trail", _l("Audit trail"), "Security", _l("Security"), icon="fa-history")
     _add(appbuilder, DepartmentView, "departments", _l("Departments"), "settings", _l("Settings"),
          icon="fa-sitemap", category_icon="fa-wrench")
@@ -73,6 +82,26 @@ def register_views(appbuilder):
 
     app.jinja_env.globals["attached_to"] = attached_to
     app.register_error_handler(413, _too_large)
+    app.register_error_handler(429, _too_many)
+    app.before_request(_unknown_action)
+
+
+def _unknown_action():
+    """FAB answers an action name its view does not have with a server error: make it a 404."""
+    from flask import abort, current_app, request
+
+    endpoint = request.endpoint or ""
+    if endpoint.endswith(".action"):
+        name = request.view_args.get("name")
+    elif endpoint.endswith(".action_post"):
+        name = request.form.get("action")
+    else:
+        return None
+    view_name = endpoint.split(".")[0]
+    view = next((v for v in current_app.appbuilder.baseviews if v.__class__.__name__ == view_name), None)
+    if view is None or name not in getattr(view, "actions", {}):
+        abort(404)
+    return None
 
 
 def _too_large(error):
@@ -82,5 +111,15 @@ def _too_large(error):
     from storage import attachments
 
     appbuilder = current_app.appbuilder
-    return render_template("dossier/too_large.html", message=attachments.too_large_message(),
+    return render_template("dossier/refused.html", message=attachments.too_large_message(),
                            base_template=appbuilder.base_template, appbuilder=appbuilder), 413
+
+
+def _too_many(error):
+    """Sign-in attempts over AUTH_RATE_LIMIT from one address."""
+    from flask import current_app, render_template
+    from flask_babel import gettext as _
+
+    appbuilder = current_app.appbuilder
+    return render_template("dossier/refused.html", base_template=appbuilder.base_template, appbuilder=appbuilder,
+                           message=_("Too many sign-in attempts from this computer: wait a minute and try again.")), 429

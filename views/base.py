@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired, Optional, StopValidation
 from app.extensions import db
 from models import codes, validation, workflow
 from models.labels import LABELS
+from security import scope
 
 
 class ModelRules:
@@ -114,16 +115,20 @@ class RecordView(DossierModelView):
         g.dossier_scope = "author"
         return super()._add()
 
+    # A record opened by its id outside the user's departments is a 404 and an audit event.
     def _edit(self, pk):
+        scope.guard(self.datamodel.obj, pk)
         g.dossier_scope = "author"
         return super()._edit(pk)
 
     def _delete(self, pk):
+        scope.guard(self.datamodel.obj, pk)
         g.dossier_scope = "author"
         return super()._delete(pk)
 
     # Reading sensitive content is itself an audited event (§5.3, §6).
     def _show(self, pk):
+        scope.guard(self.datamodel.obj, pk)
         widgets = super()._show(pk)
         self._audit_read(pk)
         return widgets
@@ -156,16 +161,27 @@ class RecordView(DossierModelView):
     def pre_add(self, item):
         item.review_state = workflow.DRAFT
         link_receipt(item)
+        within_scope(item)
         validation.check(item)
 
     def pre_update(self, item):
         session = self.datamodel.session
         with session.no_autoflush:
+            within_scope(item)
             validation.check(item)
             g.change_request = workflow.route_edit(session, item, g.user)
 
     def pre_delete(self, item):
         workflow.check_delete(item, g.user)
+
+
+def within_scope(item) -> None:
+    """An official entered or moved by a department-scoped user stays in their departments."""
+    from models import Official
+
+    reach = scope.current()
+    if isinstance(item, Official) and reach is not None and not reach.allows(item):
+        raise workflow.WorkflowError("out_of_scope", _("You can only enter officials of your own departments."))
 
 
 def link_receipt(item) -> None:

@@ -22,7 +22,7 @@ from app.extensions import db
 from models import BY_TABLE, SECTIONS, Material, Official, codes, workflow
 from models.catalogue import class_order
 from models.labels import LABELS
-from security import audit, roles
+from security import audit, roles, scope
 from storage import attachments, formats
 
 from .base import RecordView, metadata_attrs
@@ -62,6 +62,7 @@ def may_read(material, user=None) -> bool:
 
 def readable(pk: int) -> Material:
     """The material ``pk`` if the signed-in user may open its file, else 404."""
+    scope.guard(Material, pk)
     material = db.session.get(Material, pk, execution_options={"include_pending": True})
     if material is None:
         abort(404)
@@ -173,6 +174,7 @@ class MaterialView(RecordView):
     @expose("/catalogue/<int:official_id>")
     @has_access
     def catalogue(self, official_id):
+        scope.guard(Official, official_id)
         official = db.session.get(Official, official_id)
         if official is None:
             abort(404)

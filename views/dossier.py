@@ -8,6 +8,8 @@ from flask_babel import lazy_gettext as _l
 from app.extensions import db
 from models import SECTIONS, Official, workflow
 
+from security import scope
+
 from .base import RecordView, metadata_attrs
 
 SOURCE_COLUMNS = ["source_channel", "source_department", "received_on"]
@@ -92,6 +94,7 @@ class OfficialView(RecordView):
     @has_access
     def show(self, pk):
         pk = self._deserialize_pk_if_composite(pk)
+        scope.guard(Official, pk)
         official = db.session.get(Official, pk, execution_options={"include_pending": True})
         if official is None:
             abort(404)

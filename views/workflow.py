@@ -16,6 +16,7 @@ from sqlalchemy_continuum import version_class
 from app.extensions import db
 from models import BY_TABLE, ChangeRequest, Material, Official, ReviewDecision, codes, validation, workflow
 from models.labels import LABELS, label
+from security import scope
 
 
 def display(model, key, value) -> str:
@@ -217,6 +218,7 @@ class HistoryView(BaseView):
         model = BY_TABLE.get(table)
         if model is None or not self.appbuilder.sm.has_access("can_show", f"{model.__name__}View"):
             abort(404)
+        scope.guard(model, record_id)
         record = db.session.get(model, record_id, execution_options={"include_pending": True})
         if record is None:
             abort(404)

@@ -57,6 +57,7 @@ def page(browser, live_server):
 
 def choose(page, select_id, value):
     """Pick an option of a select2-enhanced select, as the widget itself does."""
+    page.wait_for_selector(f"select#{select_id}", state="attached")
     page.eval_on_selector(
         f"select#{select_id}",
         "(el, v) => { el.value = v; el.dispatchEvent(new Event('change', {bubbles: true})); }",
@@ -81,7 +82,7 @@ def sign_in(page, live_server, username):
 
 def test_clerk_creates_an_official_and_adds_work_experience(page, live_server, factory, departments):
     person = factory.official()
-    department = departments[2]
+    department = departments[0]  # the clerk enters officials of their own department
     sign_in(page, live_server, "clerk")
 
     page.click("a.dropdown-toggle:has-text('档案管理')")
@@ -220,5 +221,59 @@ def test_a_scanned_document_is_filed_reviewed_and_downloaded_from_the_catalogue(
         page.click("#download-link")
     assert download.value.suggested_filename == "任免审批表.pdf"
     assert open(download.value.path(), "rb").read() == scan.read_bytes()
+
+    assert page.requested_hosts == {urlsplit(live_server).netloc}, page.requested_hosts
+
+
+def test_a_consultation_from_application_through_both_approvals_to_a_watermarked_view(page, live_server,
+                                                                                     make_official, make_record):
+    from datetime import date, timedelta
+
+    from models.integrity_file import IntegrityReport
+
+    official = make_official(department_code="D03", name="查阅对象")
+    report = make_record(IntegrityReport, official=official)
+
+    # A clerk, who cannot read the integrity file, applies to consult it.
+    sign_in(page, live_server, "clerk")
+    page.goto(f"{live_server}/consultation/")
+    page.click("#apply")
+    page.select_option("#official", str(official.id))
+    page.check("input[name=sections][value=integrity_report]")
+    page.fill("#purpose", "干部考察")
+    page.fill("#valid_from", date.today().isoformat())
+    page.fill("#valid_until", (date.today() + timedelta(days=3)).isoformat())
+    page.click("#submit-application")
+    page.wait_for_selector("text=先由您的部门负责人审批")
+
+    sign_in(page, live_server, "dept_head")
+    page.goto(f"{live_server}/consultation/")
+    page.click("#waiting tr:has-text('查阅对象') >> button.approve")
+    page.wait_for_selector("text=已批准")
+
+    sign_in(page, live_server, "archivist")
+    page.goto(f"{live_server}/consultation/")
+    page.click("#waiting tr:has-text('查阅对象') >> button.approve")
+    page.wait_for_selector("text=已批准")
+
+    sign_in(page, live_server, "clerk")
+    page.goto(f"{live_server}/consultation/")
+    page.click("#mine tr:has-text('查阅对象') >> a.read-section")
+    # The watermark lies over the page, across the records read.
+    page.wait_for_load_state("load")
+    on_screen = page.eval_on_selector_all("#watermark span", """spans => spans.filter(span => {
+        const r = span.getBoundingClientRect();
+        return r.right > 0 && r.bottom > 0 && r.left < innerWidth && r.top < innerHeight;
+    }).length""")
+    assert on_screen >= 10
+    assert "clerk" in page.locator("#watermark span").first.inner_text()
+    assert "clerk" in page.locator("#watermark-text").inner_text()
+    assert date.today().isoformat() in page.locator("#watermark-text").inner_text()
+    assert report.summary in page.locator("#granted-records").inner_text()
+
+    # The archive sees the reading in its register.
+    sign_in(page, live_server, "archivist")
+    page.goto(f"{live_server}/consultation/register")
+    assert page.locator("#register tr:has-text('查阅对象') .readings div").count() == 1
 
     assert page.requested_hosts == {urlsplit(live_server).netloc}, page.requested_hosts

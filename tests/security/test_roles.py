@@ -53,7 +53,7 @@ def test_menus_follow_the_separation_of_duties(app, login_as):
     assert "/users/list/" in seen["sysadmin"] and "/officialview/list/" not in seen["sysadmin"]
     assert "/roles/list/" in seen["secadmin"] and "/officialview/list/" not in seen["secadmin"]
     assert not any("official" in link for link in seen["auditor"])
-    assert seen["official"] == {"/mydossier/", "/mydrafts/"}
+    assert seen["official"] == {"/mydossier/", "/mydrafts/", "/account/security"}
     assert "/review/first/" in seen["dept_head"] and "/review/first/" not in seen["clerk"]
     assert "/review/final/" in seen["hr_reviewer"] and "/review/final/" not in seen["dept_head"]
 

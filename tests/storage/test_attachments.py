@@ -124,3 +124,19 @@ def test_stored_names_are_sanitised(raw, expected):
     from storage.formats import FORMATS
 
     assert attachments.clean_name(raw, FORMATS["pdf"]) == expected
+
+
+def test_a_key_destroyed_by_another_worker_no_longer_opens_a_file(app, db, make_official):
+    """Each gunicorn worker caches data keys; a file read asks the key store itself."""
+    from tests.conftest import make_app
+
+    official = make_official()
+    stored = attachments.put(io.BytesIO(documents.pdf()), official.id)
+    other_worker = make_app(app.config["SQLALCHEMY_DATABASE_URI"])
+    with other_worker.app_context():
+        assert b"".join(attachments.open_plaintext(stored.stored_sha256, official.id)).startswith(b"%PDF")
+    keyring().destroy(official.id)
+    with other_worker.app_context():
+        with pytest.raises(attachments.AttachmentError) as refused:
+            attachments.open_plaintext(stored.stored_sha256, official.id)
+    assert refused.value.code == "shredded"

@@ -66,7 +66,7 @@ def test_the_backlog_is_empty_when_nothing_is_late(login_as):
 
 def test_hr_enters_a_years_assessments_for_a_department_in_one_batch(db, login_as, make_official, departments, users):
     department = departments[4]
-    officials = [make_official(department_id=department.id, status="1") for _ in range(3)]
+    officials = [make_official(department_code=department.code, status="1") for _ in range(3)]
     year = date.today().year - 1
     client = login_as("hr_reviewer")
     page = client.get(f"/assessments/batch/?year={year}&department={department.id}").get_data(as_text=True)
@@ -83,9 +83,9 @@ def test_hr_enters_a_years_assessments_for_a_department_in_one_batch(db, login_a
 
 def test_a_batch_with_one_bad_row_writes_nothing(db, login_as, make_official, departments):
     department = departments[5]
-    first, second = make_official(department_id=department.id), make_official(department_id=department.id)
+    first, second = make_official(department_code=department.code), make_official(department_code=department.code)
     while first.birth_date.year == second.birth_date.year:
-        second = make_official(department_id=department.id)
+        second = make_official(department_code=department.code)
     old, young = sorted((first, second), key=lambda o: o.birth_date)
     year = old.birth_date.year + 16  # fine for the elder, before the younger could work
     response = login_as("hr_reviewer").post("/assessments/batch/", data={

@@ -36,8 +36,9 @@ def test_clerk_adds_a_record_in_every_section(model, db, login_as, factory, make
     assert len(versions) == 1 and versions[0].transaction.user_id == users["clerk"].id
 
 
-def test_official_added_through_the_form_is_a_draft_with_every_basic_field(db, login_as, factory, users):
-    row = factory.official()
+def test_official_added_through_the_form_is_a_draft_with_every_basic_field(db, login_as, factory, users,
+                                                                          departments):
+    row = {**factory.official(), "department_id": departments[0].id}  # the clerk's own department
     client = login_as("clerk")
     response = client.post("/officialview/add", data=form_data(Official, row))
     assert response.status_code == 302, messages(response.get_data(as_text=True))

@@ -1,0 +1,124 @@
+"""Department scope (§5.1): whose dossiers the signed-in user reaches.
+
+``security.roles.ROLE_SCOPE`` says it per role. ``models.visibility`` adds the
+scope to every ORM query of a dossier record made during a request, so lists,
+searches, forms' choices and counts stay inside it; ``guard`` is called by every
+path that opens one record by its id (show, edit, delete, history, files,
+catalogue, review decisions), so a guessed id outside the scope is a 404 and an
+audit event, never the data.
+"""
+
+from dataclasses import dataclass
+
+from flask import abort, g, has_request_context, request
+from sqlalchemy import false, select, true
+
+WIDTH = {"none": 0, "self": 1, "department": 2, "all": 3}
+UNSCOPED = {"include_pending": True, "all_departments": True}
+
+
+@dataclass(frozen=True)
+class Scope:
+    kind: str
+    user_id: int
+    departments: frozenset = frozenset()
+
+    def officials(self):
+        """A SQL condition on ``official`` rows reachable in this scope (None: all)."""
+        from models import Official
+
+        if self.kind == "all":
+            return None
+        if self.kind == "department":
+            return Official.department_id.in_(self.departments) if self.departments else false()
+        if self.kind == "self":
+            return Official.account_id == self.user_id
+        return false()
+
+    def official_ids(self):
+        from models import Official
+
+        condition = self.officials()
+        return select(Official.id).where(true() if condition is None else condition)
+
+    def allows(self, official) -> bool:
+        if self.kind == "all":
+            return True
+        if official is None:
+            return False
+        if self.kind == "department":
+            # A form sets the relation; the id follows only at flush.
+            department_id = official.department_id or getattr(official.department, "id", None)
+            return department_id in self.departments
+        if self.kind == "self":
+            return official.account_id == self.user_id
+        return False
+
+
+def scope_of(user) -> Scope:
+    from security.roles import ROLE_SCOPE
+
+    kinds = [ROLE_SCOPE.get(role.name, "none") for role in user.roles]
+    kind = max(kinds, key=WIDTH.__getitem__, default="none")
+    departments = frozenset()
+    if kind == "department":
+        from app.extensions import db
+        from models import StaffDepartment
+
+        departments = frozenset(db.session.scalars(
+            select(StaffDepartment.department_id).where(StaffDepartment.user_id == user.id)
+            .execution_options(all_departments=True)))
+    return Scope(kind, user.id, departments)
+
+
+def current() -> Scope | None:
+    """The scope of this request's user; None outside a request (commands, jobs: no limit)."""
+    if not has_request_context():
+        return None
+    if "_dossier_reach" in g:
+        return g._dossier_reach
+    # Loading the signed-in user runs queries that come back through here: they see no scope.
+    g._dossier_reach = None
+    from flask_login import current_user
+
+    scope = scope_of(current_user) if getattr(current_user, "is_authenticated", False) else None
+    g._dossier_reach = scope
+    return scope
+
+
+def official_of(item):
+    """The official a dossier item (record, material, change request, receipt) belongs to, unscoped."""
+    from app.extensions import db
+    from models import Official
+
+    if isinstance(item, Official):
+        return item
+    official_id = getattr(item, "official_id", None)
+    return db.session.get(Official, official_id, execution_options=UNSCOPED) if official_id else None
+
+
+def permits(item) -> bool:
+    scope = current()
+    return scope is None or scope.allows(official_of(item))
+
+
+def guard(model, pk) -> None:
+    """404 for a record outside the user's scope, with the attempt in the audit trail."""
+    from app.extensions import db
+
+    scope = current()
+    if scope is None or scope.kind == "all":
+        return
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        abort(404)
+    item = db.session.get(model, pk, execution_options=UNSCOPED)
+    if item is None or scope.allows(official_of(item)):
+        return
+    from security import audit
+
+    audit.record("access_denied", object_type=model.__tablename__, object_id=pk,
+                 details={"path": request.path, "method": request.method})
+    db.session.commit()
+    abort(404)

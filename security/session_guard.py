@@ -1,0 +1,78 @@
+"""Every request of a signed-in user passes here first (§6.1.2).
+
+In order: a session idle longer than ``PERMANENT_SESSION_LIFETIME`` ends; a
+sign-in waiting for its second factor goes to the code page; an expired or
+administrator-chosen password goes to the change-password page. Nothing else
+is reachable until each is settled. Every response carries the security headers.
+"""
+
+import time
+
+from flask import flash, g, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, logout_user
+
+# Reachable whatever the state of the sign-in: assets, signing in and out, the language.
+OPEN_ENDPOINTS = {"static", "appbuilder.static", "AuthDBView.login", "AuthDBView.logout", "LocaleView.index"}
+SECOND_FACTOR_ENDPOINTS = {"AccountSecurityView.verify"}
+PASSWORD_ENDPOINTS = {"ResetMyPasswordView.this_form_get", "ResetMyPasswordView.this_form_post"}
+
+# FAB's pages carry inline scripts (its list and form widgets): scripts stay on
+# 'self' plus inline; nothing may be framed, fetched or posted elsewhere.
+CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+       "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
+       "frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+HEADERS = {
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
+}
+
+
+def _idle_expired(app) -> bool:
+    now = time.time()
+    last = session.get("_last_seen")
+    session["_last_seen"] = now
+    limit = app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()
+    return last is not None and now - last > limit
+
+
+def init_app(app) -> None:
+    @app.before_request
+    def _guard():
+        session.permanent = True
+        if request.endpoint in OPEN_ENDPOINTS or not current_user.is_authenticated:
+            return None
+        if _idle_expired(app):
+            from security import audit
+
+            audit.record("session_expired", actor=current_user._get_current_object())
+            app.appbuilder.sm.session.commit()
+            logout_user()
+            session.clear()
+            flash(_("Your session ended after %(minutes)s minutes without activity: sign in again.",
+                    minutes=int(app.config["PERMANENT_SESSION_LIFETIME"].total_seconds() // 60)), "warning")
+            return redirect(url_for("AuthDBView.login"))
+        if session.get("totp_pending"):
+            if request.endpoint not in SECOND_FACTOR_ENDPOINTS:
+                return redirect(url_for("AccountSecurityView.verify"))
+            return None
+        if session.get("password_expired"):
+            if request.endpoint not in PASSWORD_ENDPOINTS:
+                flash(_("Your password has expired or was set by an administrator: choose a new one."), "warning")
+                return redirect(url_for("ResetMyPasswordView.this_form_get"))
+        return None
+
+    @app.after_request
+    def _headers(response):
+        for name, value in HEADERS.items():
+            response.headers.setdefault(name, value)
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if getattr(g, "user", None) is not None and getattr(g.user, "is_authenticated", False):
+            # Dossier pages are not kept in shared or browser caches.
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response

@@ -1,0 +1,167 @@
+"""Consultation (查阅, §5.3): an application, two approvals, a grant limited in sections, time and
+place, every page read recorded and watermarked, and the archive's register."""
+
+import io
+import json
+from datetime import date, timedelta
+
+import pytest
+from pypdf import PdfReader
+from pypdf.generic import ContentStream
+from sqlalchemy import select
+
+from models import AuditEvent, Consultation, ConsultationReading
+from security.consultation import expire_grants
+from tests import documents
+from tests.helpers import messages
+
+TERMINAL = {"REMOTE_ADDR": "10.20.0.7"}
+
+
+@pytest.fixture(autouse=True)
+def reading_room(app, monkeypatch):
+    monkeypatch.setitem(app.config, "CONSULTATION_TERMINALS", ["10.20.0.0/24"])
+
+
+@pytest.fixture
+def dossier(make_official, make_record, make_material):
+    """A dossier in another department than the applicant's (D03), with an integrity report and a scan."""
+    from models.integrity_file import IntegrityReport
+
+    official = make_official(department_code="D03", name="被查阅人")
+    report = make_record(IntegrityReport, official=official)
+    scan = make_material(official, content=documents.pdf(2), title="廉政谈话记录")
+    return {"official": official, "report": report, "scan": scan}
+
+
+def apply(client, official, sections, **fields):
+    data = {"official": str(official.id), "sections": sections, "purpose": "干部考察",
+            "valid_from": date.today().isoformat(), "valid_until": (date.today() + timedelta(days=7)).isoformat(),
+            **fields}
+    return client.post("/consultation/apply", data=data, follow_redirects=True)
+
+
+def approved_grant(db, login_as, dossier, sections=("integrity_report", "material")):
+    apply(login_as("clerk"), dossier["official"], list(sections))
+    application = db.session.scalars(select(Consultation).order_by(Consultation.id.desc())).first()
+    login_as("dept_head").post(f"/consultation/{application.id}/department", data={"decision": "approve"})
+    login_as("archivist").post(f"/consultation/{application.id}/archive", data={"decision": "approve"})
+    db.session.refresh(application)
+    return application
+
+
+def test_an_application_passes_both_approvals_and_names_the_approvers(db, login_as, dossier, users):
+    application = approved_grant(db, login_as, dossier)
+    assert application.state == "approved"
+    assert application.department_approver_id == users["dept_head"].id
+    assert application.archive_approver_id == users["archivist"].id
+    page = login_as("clerk").get("/consultation/").get_data(as_text=True)
+    assert "部门负责人" in page or str(users["dept_head"]) in page
+
+
+def test_the_archive_cannot_decide_before_the_department_head(db, login_as, dossier):
+    apply(login_as("clerk"), dossier["official"], ["integrity_report"])
+    application = db.session.scalars(select(Consultation).order_by(Consultation.id.desc())).first()
+    login_as("archivist").post(f"/consultation/{application.id}/archive", data={"decision": "approve"})
+    db.session.refresh(application)
+    assert application.state == "submitted"
+
+
+def test_nobody_may_apply_for_their_own_dossier(db, login_as, make_official, users):
+    own = make_official(account_id=users["official"].id)
+    client = login_as("clerk")
+    from models import Official
+
+    db.session.get(Official, own.id).account_id = users["clerk"].id
+    db.session.commit()
+    client.get("/lang/en")
+    page = apply(client, own, ["official"]).get_data(as_text=True)
+    assert "Nobody may consult their own dossier" in " ".join(messages(page))
+    assert db.session.scalars(select(Consultation)).all() == []
+
+
+def test_a_grant_opens_its_sections_with_a_watermark_and_every_read_is_recorded(db, login_as, dossier, users):
+    application = approved_grant(db, login_as, dossier)
+    client = login_as("clerk")
+    # Without the grant the clerk cannot read the integrity file at all.
+    assert client.get(f"/integrityreportview/show/{dossier['report'].id}").status_code in (302, 403, 404)
+    page = client.get(f"/consultation/{application.id}/read/integrity_report", environ_base=TERMINAL)
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'id="watermark"' in html and users["clerk"].username in html
+    assert dossier["report"].summary in html  # decrypted for the reader under the grant
+    (reading,) = db.session.scalars(select(ConsultationReading).where(ConsultationReading.consultation_id == application.id))
+    assert (reading.section_key, reading.client_addr, reading.user_id) == ("integrity_report", "10.20.0.7",
+                                                                           users["clerk"].id)
+    register = login_as("archivist").get("/consultation/register").get_data(as_text=True)
+    assert "10.20.0.7" in register
+
+
+def test_a_document_read_under_a_grant_carries_the_readers_name_and_time(db, login_as, dossier, users):
+    application = approved_grant(db, login_as, dossier)
+    client = login_as("clerk")
+    response = client.get(f"/consultation/{application.id}/document/{dossier['scan'].id}", environ_base=TERMINAL)
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.data))
+    assert len(reader.pages) == 2
+    for page in reader.pages:
+        drawn = {operands[0].original_bytes.decode("utf-16-be")
+                 for operands, operator in ContentStream(page.get_contents(), reader).operations if operator == b"Tj"}
+        (text,) = drawn
+        assert users["clerk"].username in text and date.today().isoformat() in text
+
+
+def test_a_grant_for_one_section_does_not_open_another(db, login_as, dossier):
+    application = approved_grant(db, login_as, dossier, sections=("integrity_report",))
+    client = login_as("clerk")
+    assert client.get(f"/consultation/{application.id}/read/sanction", environ_base=TERMINAL).status_code == 403
+    assert client.get(f"/consultation/{application.id}/document/{dossier['scan'].id}",
+                      environ_base=TERMINAL).status_code == 403
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "consultation_refused")
+                               .order_by(AuditEvent.seq.desc())).first()
+    assert json.loads(event.details)["reason"] == "section"
+
+
+def test_consultation_from_outside_the_reading_terminals_is_refused(db, login_as, dossier):
+    application = approved_grant(db, login_as, dossier)
+    client = login_as("clerk")
+    client.get("/lang/en")
+    response = client.get(f"/consultation/{application.id}/read/integrity_report",
+                          environ_base={"REMOTE_ADDR": "192.168.1.50"})
+    assert response.status_code == 403
+    assert "reading terminals" in response.get_data(as_text=True)
+    assert db.session.scalars(select(ConsultationReading)).all() == []
+
+
+def test_an_expired_grant_is_refused_and_the_job_ends_it(db, login_as, dossier):
+    application = approved_grant(db, login_as, dossier)
+    application.valid_from = date.today() - timedelta(days=10)
+    application.valid_until = date.today() - timedelta(days=1)
+    db.session.commit()
+    client = login_as("clerk")
+    client.get("/lang/en")
+    response = client.get(f"/consultation/{application.id}/read/integrity_report", environ_base=TERMINAL)
+    assert response.status_code == 403 and "This grant ended on" in response.get_data(as_text=True)
+    assert expire_grants(db.session) == 1
+    db.session.commit()
+    db.session.refresh(application)
+    assert application.state == "expired"
+
+
+def test_only_the_applicant_uses_the_grant(db, login_as, dossier):
+    application = approved_grant(db, login_as, dossier)
+    response = login_as("hr_reviewer").get(f"/consultation/{application.id}/read/integrity_report",
+                                           environ_base=TERMINAL)
+    assert response.status_code == 403
+
+
+def test_a_rejection_needs_a_reason(db, login_as, dossier):
+    apply(login_as("clerk"), dossier["official"], ["integrity_report"])
+    application = db.session.scalars(select(Consultation).order_by(Consultation.id.desc())).first()
+    head = login_as("dept_head")
+    head.post(f"/consultation/{application.id}/department", data={"decision": "reject"})
+    db.session.refresh(application)
+    assert application.state == "submitted"
+    head.post(f"/consultation/{application.id}/department", data={"decision": "reject", "reason": "用途不明"})
+    db.session.refresh(application)
+    assert application.state == "rejected" and application.reason == "用途不明"

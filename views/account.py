@@ -1,0 +1,77 @@
+"""The signed-in user's own account security: password age and the optional second factor."""
+
+import pyotp
+from flask import flash, g, redirect, request, session, url_for
+from flask_appbuilder import BaseView, expose, has_access
+from flask_babel import gettext as _
+
+from app.extensions import db
+from security import accounts, audit
+
+
+class AccountSecurityView(BaseView):
+    route_base = "/account"
+    default_view = "index"
+
+    @expose("/security", methods=["GET"])
+    @has_access
+    def index(self):
+        secret = accounts.totp_secret(db.session, g.user)
+        pending = None
+        if not secret:
+            # A new secret is offered until the user proves their authenticator has it.
+            pending = session.get("totp_enrol") or pyotp.random_base32()
+            session["totp_enrol"] = pending
+        state = db.session.get(accounts.AccountSecurity, g.user.id)
+        issuer = str(self.appbuilder.app_name)
+        return self.render_template(
+            "dossier/account_security.html", enabled=bool(secret), secret=pending,
+            uri=pyotp.TOTP(pending).provisioning_uri(name=g.user.username, issuer_name=issuer) if pending else None,
+            changed_at=state.password_changed_at if state else None,
+            max_age=accounts.setting("PASSWORD_MAX_AGE_DAYS"),
+        )
+
+    @expose("/security/enrol", methods=["POST"])
+    @has_access
+    def enrol(self):
+        secret = session.get("totp_enrol")
+        if not secret or not accounts.totp_ok(secret, request.form.get("code")):
+            flash(_("That code does not match: check the time on your device and enter the current code."), "danger")
+            return redirect(url_for(".index"))
+        accounts.enable_totp(db.session, g.user, secret)
+        audit.record("second_factor_enabled", object_type="ab_user", object_id=g.user.id)
+        db.session.commit()
+        session.pop("totp_enrol", None)
+        flash(_("Two-step sign-in is on: each sign-in now asks for a code from your authenticator."), "success")
+        return redirect(url_for(".index"))
+
+    @expose("/security/disable", methods=["POST"])
+    @has_access
+    def disable(self):
+        secret = accounts.totp_secret(db.session, g.user)
+        if not secret or not accounts.totp_ok(secret, request.form.get("code")):
+            flash(_("That code does not match: two-step sign-in stays on."), "danger")
+            return redirect(url_for(".index"))
+        accounts.disable_totp(db.session, g.user)
+        audit.record("second_factor_disabled", object_type="ab_user", object_id=g.user.id)
+        db.session.commit()
+        flash(_("Two-step sign-in is off."), "success")
+        return redirect(url_for(".index"))
+
+    @expose("/verify", methods=["GET", "POST"])
+    @has_access
+    def verify(self):
+        """The second step of signing in, for accounts that enrolled a second factor."""
+        if not session.get("totp_pending"):
+            return redirect(self.appbuilder.get_url_for_index)
+        if request.method == "POST":
+            secret = accounts.totp_secret(db.session, g.user)
+            if secret and accounts.totp_ok(secret, request.form.get("code")):
+                session.pop("totp_pending")
+                audit.record("second_factor_passed", object_type="ab_user", object_id=g.user.id)
+                db.session.commit()
+                return redirect(self.appbuilder.get_url_for_index)
+            audit.record("second_factor_failed", object_type="ab_user", object_id=g.user.id)
+            db.session.commit()
+            flash(_("That code does not match."), "danger")
+        return self.render_template("dossier/totp_verify.html")

@@ -1,0 +1,199 @@
+"""Consultation (查阅, §5.3): apply, two approvals, read under the grant, and the archive's register."""
+
+from datetime import date, datetime
+
+from flask import Response, abort, flash, g, redirect, request, url_for
+from flask_appbuilder import BaseView, expose, has_access
+from flask_babel import gettext as _, lazy_gettext as _l
+from sqlalchemy import select
+
+from app.extensions import db
+from models import BY_KEY, DOSSIER_MODELS, Material, Official
+from models.consultation import Consultation, ConsultationReading
+from security import audit, consultation as rules
+from security.scope import UNSCOPED
+from storage import attachments, formats, watermark
+
+from .workflow import display, field_label
+
+
+STATE_LABELS = {
+    "submitted": _l("Waiting for the department head"),
+    "department_approved": _l("Approved by the department head; waiting for the archive"),
+    "approved": _l("Approved"),
+    "rejected": _l("Rejected"),
+    "expired": _l("Ended"),
+}
+
+
+def section_choices():
+    return [(model.section_key, str(model.section_label)) for model in DOSSIER_MODELS]
+
+
+def official_of(application) -> Official | None:
+    # Granted officials are often outside the reader's own departments.
+    return db.session.get(Official, application.official_id, execution_options=UNSCOPED)
+
+
+def watermark_text() -> str:
+    return _("Consulted by %(name)s (%(login)s) at %(time)s", name=f"{g.user.last_name or ''}{g.user.first_name}",
+             login=g.user.username, time=datetime.now().strftime("%Y-%m-%d %H:%M"))
+
+
+def _date(value):
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+class ConsultationView(BaseView):
+    route_base = "/consultation"
+    default_view = "list"
+
+    @expose("/")
+    @has_access
+    def list(self):
+        mine = db.session.scalars(select(Consultation).where(Consultation.applicant_id == g.user.id)
+                                  .order_by(Consultation.id.desc())).all()
+        return self.render_template("dossier/consultation_list.html", mine=mine,
+                                    waiting=rules.queue(db.session, g.user), official_of=official_of,
+                                    labels=dict(section_choices()))
+
+    @expose("/apply", methods=["GET", "POST"])
+    @has_access
+    def apply(self):
+        officials = db.session.execute(
+            select(Official.id, Official.name).order_by(Official.name).execution_options(all_departments=True)
+        ).all()
+        form = request.form
+        problems = []
+        if request.method == "POST":
+            official = db.session.get(Official, form.get("official", type=int) or 0, execution_options=UNSCOPED)
+            sections = form.getlist("sections")
+            valid_from, valid_until = _date(form.get("valid_from")), _date(form.get("valid_until"))
+            problems = rules.application_problems(db.session, g.user, official, sections, form.get("purpose"),
+                                                  valid_from, valid_until)
+            if official is None or official.review_state != "approved":
+                problems.insert(0, _("Choose the official whose dossier you need."))
+            if valid_from is None or valid_until is None:
+                problems.append(_("Give the first and the last day of the period."))
+            if not problems:
+                application = Consultation(applicant_id=g.user.id, official_id=official.id, sections=",".join(sections),
+                                           purpose=form["purpose"].strip(), valid_from=valid_from,
+                                           valid_until=valid_until, state="submitted")
+                db.session.add(application)
+                db.session.flush()
+                audit.record("consultation_applied", object_type="consultation", object_id=application.id,
+                             details={"official": official.id, "sections": sections})
+                db.session.commit()
+                flash(_("Application #%(id)s submitted: it goes to your department head, then to the archive.",
+                        id=application.id), "success")
+                return redirect(url_for(".list"))
+        return self.render_template("dossier/consultation_apply.html", officials=officials,
+                                    sections=section_choices(), problems=problems, form=form)
+
+    def _decide(self, application_id):
+        application = db.session.get(Consultation, application_id)
+        if application is None:
+            abort(404)
+        approve = request.form.get("decision") == "approve"
+        try:
+            rules.decide(db.session, g.user, application, approve, request.form.get("reason"))
+            db.session.commit()
+        except rules.ConsultationError as error:
+            db.session.rollback()
+            flash(str(error), "danger")
+        else:
+            flash(_("Application #%(id)s approved.", id=application.id) if approve
+                  else _("Application #%(id)s rejected.", id=application.id), "success")
+        return redirect(url_for(".list"))
+
+    @expose("/<int:application_id>/department", methods=["POST"])
+    @has_access
+    def decide_department(self, application_id):
+        return self._decide(application_id)
+
+    @expose("/<int:application_id>/archive", methods=["POST"])
+    @has_access
+    def decide_archive(self, application_id):
+        return self._decide(application_id)
+
+    # ------------------------------------------------------------ reading
+
+    def _granted(self, application_id, section_key):
+        application = db.session.get(Consultation, application_id)
+        try:
+            rules.check_grant(application, g.user, section_key, request.remote_addr)
+        except rules.ConsultationError as error:
+            audit.record("consultation_refused", object_type="consultation", object_id=application_id,
+                         details={"reason": error.code, "section": section_key})
+            db.session.commit()
+            return None, self.render_template("dossier/refused.html", message=str(error)), 403
+        return application, None, None
+
+    def _log(self, application, section_key, material_id=None):
+        db.session.add(ConsultationReading(consultation_id=application.id, user_id=g.user.id,
+                                           client_addr=request.remote_addr, section_key=section_key,
+                                           material_id=material_id))
+        audit.record("consultation_read", object_type="consultation", object_id=application.id,
+                     details={"section": section_key, "material": material_id, "official": application.official_id})
+        db.session.commit()
+
+    @expose("/<int:application_id>/read/<section_key>")
+    @has_access
+    def read(self, application_id, section_key):
+        model = BY_KEY.get(section_key)
+        if model is None:
+            abort(404)
+        application, page, status = self._granted(application_id, section_key)
+        if application is None:
+            return page, status
+        official = official_of(application)
+        if model is Official:
+            records = [official]
+        else:
+            records = db.session.scalars(select(model).where(model.official_id == official.id)
+                                         .execution_options(all_departments=True)).all()
+        columns = [c.key for c in model.__table__.columns
+                   if c.key not in ("id", "official_id", "review_state", "entered_by_id", "changed_by_id",
+                                    "citizen_id_index", "stored_sha256", "content_sha256", "receipt_id")]
+        rows = [[display(model, c, getattr(r, c)) for c in columns] for r in records]
+        self._log(application, section_key)
+        return self.render_template(
+            "dossier/consultation_read.html", application=application, official=official, model=model,
+            headers=[field_label(model, c) for c in columns], rows=rows, records=records,
+            watermark=watermark_text(), labels=dict(section_choices()))
+
+    @expose("/<int:application_id>/document/<int:material_id>")
+    @has_access
+    def document(self, application_id, material_id):
+        application, page, status = self._granted(application_id, "material")
+        if application is None:
+            return page, status
+        material = db.session.get(Material, material_id, execution_options={"all_departments": True})
+        if material is None or material.official_id != application.official_id:
+            abort(404)
+        fmt = formats.by_media_type(material.media_type)
+        if fmt is None or fmt.key != "pdf":
+            return self.render_template("dossier/refused.html", message=_(
+                "Only PDF documents can be shown with a watermark; ask the archive for a supervised printout "
+                "of this %(kind)s file.", kind=fmt.label if fmt else material.media_type)), 409
+        try:
+            content = b"".join(attachments.open_plaintext(material.stored_sha256, material.official_id))
+        except attachments.AttachmentError as error:
+            return self.render_template("dossier/refused.html", message=error.message), 409
+        stamped = watermark.stamp_pdf(content, watermark_text())
+        self._log(application, "material", material.id)
+        response = Response(stamped, mimetype="application/pdf")
+        response.headers["Content-Disposition"] = "inline"
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+        return response
+
+    @expose("/register")
+    @has_access
+    def register(self):
+        applications = db.session.scalars(select(Consultation).order_by(Consultation.id.desc()).limit(500)).all()
+        return self.render_template("dossier/consultation_register.html", applications=applications,
+                                    official_of=official_of, labels=dict(section_choices()), states=STATE_LABELS)

@@ -1,0 +1,59 @@
+"""Permission requests (§5.1 权限审批): what waits for a second security officer, and the decisions."""
+
+from flask import flash, g, redirect, request, url_for
+from flask_appbuilder import BaseView, expose, has_access
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.extensions import db
+from models.permissions import PermissionRequest
+from security import approvals
+
+
+def describe(sm, req: PermissionRequest) -> dict:
+    """The request as an officer reads it: names added and removed."""
+    item_model = sm.role_model if req.kind == "user_roles" else sm.permissionview_model
+    ids = req.before_ids ^ req.proposed_ids
+    names = {x.id: str(x) for x in db.session.scalars(select(item_model).where(item_model.id.in_(ids)))} if ids else {}
+    return {
+        "request": req,
+        "added": sorted(names.get(i, f"#{i}") for i in req.proposed_ids - req.before_ids),
+        "removed": sorted(names.get(i, f"#{i}") for i in req.before_ids - req.proposed_ids),
+    }
+
+
+class PermissionRequestView(BaseView):
+    route_base = "/permissionrequests"
+    default_view = "list"
+
+    @expose("/")
+    @has_access
+    def list(self):
+        sm = self.appbuilder.sm
+        decided = db.session.scalars(select(PermissionRequest).where(PermissionRequest.state != "pending")
+                                     .order_by(PermissionRequest.id.desc()).limit(50)).all()
+        return self.render_template(
+            "dossier/permission_requests.html",
+            pending=[describe(sm, r) for r in approvals.pending(db.session)],
+            decided=[describe(sm, r) for r in decided],
+            may_approve=sm.has_access("can_approve", "PermissionRequestView"),
+        )
+
+    @expose("/<int:request_id>/decide", methods=["POST"])
+    @has_access
+    def approve(self, request_id):
+        req = db.session.get(PermissionRequest, request_id)
+        if req is None:
+            flash(_("No such request."), "danger")
+            return redirect(url_for(".list"))
+        approve = request.form.get("decision") == "approve"
+        try:
+            approvals.decide(self.appbuilder.sm, db.session, req, g.user, approve, request.form.get("reason"))
+            db.session.commit()
+        except approvals.ApprovalError as error:
+            db.session.rollback()
+            flash(str(error), "danger")
+        else:
+            flash(_("Request #%(id)s approved: the change is in effect.", id=req.id) if approve
+                  else _("Request #%(id)s rejected: nothing changed.", id=req.id), "success")
+        return redirect(url_for(".list"))
