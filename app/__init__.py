@@ -77,6 +77,12 @@ def create_app(overrides: dict | None = None) -> Flask:
     # First of all hooks: FAB's own hook reads the user into g.user.
     app.before_request_funcs.setdefault(None, []).insert(0, _fresh_request_state)
 
+    @app.teardown_request
+    def _discard_uncommitted(_error):
+        # A refused write (a view's pre_update raising) leaves its changes in the
+        # session; they must never ride along with the next request's commit.
+        db.session.rollback()
+
     from security import session_guard
 
     session_guard.init_app(app)

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask_appbuilder import Model
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy import BigInteger, Boolean, Column, DateTime, ForeignKey, Integer, LargeBinary, String
 
 
 class AccountSecurity(Model):
@@ -17,6 +17,10 @@ class AccountSecurity(Model):
     # TOTP secret (RFC 6238), AES-GCM encrypted under a key of the key store.
     totp_secret = Column(LargeBinary)
     totp_enabled_at = Column(DateTime)
+    # The last time step a code was accepted for: a code is good once.
+    totp_last_step = Column(BigInteger)
+    # Wrong codes since the last good one; too many end the sign-in and lock the account.
+    totp_failures = Column(Integer, nullable=False, default=0, server_default="0")
 
 
 class PasswordHistory(Model):

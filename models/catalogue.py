@@ -71,11 +71,17 @@ def renumber(session, official_id: int) -> None:
     All classes at once: a material moved to another class closes the gap in
     the class it left, whether or not its old class was loaded.
     """
+    from .official import Official
     from .workflow import APPROVED
 
     with session.no_autoflush:
+        # Two reviewers approving in one catalogue at once take turns (a row lock on
+        # PostgreSQL; SQLite has one writer anyway), so no number is handed out twice.
+        session.execute(select(Official.id).where(Official.id == official_id).with_for_update()
+                        .execution_options(include_pending=True, all_departments=True))
         rows = list(session.scalars(
-            select(Material).where(Material.official_id == official_id).execution_options(include_pending=True)
+            select(Material).where(Material.official_id == official_id)
+            .execution_options(include_pending=True, all_departments=True)
         ))
     rows += [m for m in session.new if isinstance(m, Material) and m not in rows
              and (m.official_id or getattr(m.official, "id", None)) == official_id]

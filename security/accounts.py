@@ -97,11 +97,23 @@ def validate_password(password: str) -> None:
     else:  # a new account: its facts are on the form being posted
         form = request.form
         facts = personal_facts(form.get("username"), form.get("first_name"), form.get("last_name"), form.get("email"))
+    if user is not None and user.id != g.user.id and _approves(user) and not _approves(g.user):
+        # Otherwise whoever resets an approver's password could sign in as them and approve
+        # their own permission requests.
+        raise PasswordComplexityValidationError(_(
+            "Only another security administrator may reset the password of a security administrator."))
     problems = password_problems(password, facts)
     if user is not None and used_recently(user, password):
         problems.append(_("it is one of the last %(count)s passwords of this account", count=setting("PASSWORD_HISTORY")))
     if problems:
         raise PasswordComplexityValidationError(_("Password refused: %(problems)s.", problems="; ".join(problems)))
+
+
+def _approves(user) -> bool:
+    from models.workflow import has_permission
+    from security.approvals import APPROVE
+
+    return has_permission(user, APPROVE)
 
 
 def used_recently(user, password: str) -> bool:
@@ -201,8 +213,64 @@ def disable_totp(session, user) -> None:
     state.totp_enabled_at = None
 
 
-def totp_ok(secret: str, code: str) -> bool:
+def totp_step(secret: str, code: str, not_before: int | None = None) -> int | None:
+    """The time step ``code`` is valid for (this one or a neighbour), or None; a step at
+    or before ``not_before`` was already used."""
+    import time
+
     import pyotp
 
     code = re.sub(r"\s", "", code or "")
-    return bool(re.fullmatch(r"\d{6}", code)) and pyotp.TOTP(secret).verify(code, valid_window=1)
+    if not re.fullmatch(r"\d{6}", code):
+        return None
+    totp = pyotp.TOTP(secret)
+    now = int(time.time()) // totp.interval
+    for step in (now, now - 1, now + 1):
+        if (not_before is None or step > not_before) and totp.generate_otp(step) == code:
+            return step
+    return None
+
+
+def totp_ok(secret: str, code: str) -> bool:
+    return totp_step(secret, code) is not None
+
+
+def second_factor(session, user, code: str) -> bool:
+    """Check a sign-in code: once per time step, and ``LOCKOUT_FAILURES`` wrong ones lock the account."""
+    state = state_of(session, user.id)
+    secret = totp_secret(session, user)
+    step = totp_step(secret, code, state.totp_last_step) if secret else None
+    if step is not None:
+        state.totp_last_step, state.totp_failures = step, 0
+        return True
+    state.totp_failures = (state.totp_failures or 0) + 1
+    if state.totp_failures >= setting("LOCKOUT_FAILURES"):
+        state.locked_until = datetime.now() + timedelta(minutes=setting("LOCKOUT_MINUTES"))
+        state.totp_failures = 0
+    return False
+
+
+def seal_enrolment(user_id: int, secret: str) -> str:
+    """A TOTP secret offered for enrolment, encrypted for the (readable) session cookie."""
+    import base64
+
+    from security import crypto
+
+    return base64.b64encode(crypto.encrypt(_totp_key(), 1, secret.encode(), _enrol_aad(user_id))).decode()
+
+
+def open_enrolment(user_id: int, sealed: str | None) -> str | None:
+    import base64
+
+    from security import crypto
+
+    if not sealed:
+        return None
+    try:
+        return crypto.decrypt(_totp_key(), base64.b64decode(sealed), _enrol_aad(user_id)).decode()
+    except (crypto.DecryptionError, ValueError):
+        return None
+
+
+def _enrol_aad(user_id: int) -> bytes:
+    return f"session|totp_enrol|{user_id}".encode()

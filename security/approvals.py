@@ -31,6 +31,22 @@ def _targets(sm):
     }
 
 
+class Pending(Exception):
+    """A write turned into a permission request: the screen says so instead of saving."""
+
+    def __init__(self, request: PermissionRequest):
+        super().__init__(_("The change of grants waits for approval by another security officer (request #%(id)s).",
+                           id=request.id))
+        self.request = request
+
+
+def departments_of_user(session, user_id: int) -> list:
+    from models import Department, StaffDepartment
+
+    return list(session.scalars(select(Department).join(StaffDepartment, StaffDepartment.department_id == Department.id)
+                                .where(StaffDepartment.user_id == user_id)))
+
+
 def propose(sm, session, kind: str, target, before: list, proposed: list, actor) -> PermissionRequest | None:
     """Record the change of ``target``'s grants from ``before`` to ``proposed``; None if nothing changes."""
     from security import audit
@@ -65,7 +81,9 @@ def decide(sm, session, request: PermissionRequest, actor, approve: bool, reason
     from security import audit
 
     may_decide(request, actor)
-    if approve:
+    if approve and request.kind == "user_departments":
+        _apply_departments(session, request)
+    elif approve:
         model, attribute, item_model = _targets(sm)[request.kind]
         target = session.get(model, request.target_id)
         if target is None:
@@ -80,6 +98,20 @@ def decide(sm, session, request: PermissionRequest, actor, approve: bool, reason
     request.reason = (reason or "").strip() or None
     audit.record("permission_approved" if approve else "permission_rejected", object_type=request.kind,
                  object_id=request.target_id, actor=actor, session=session, details={"request": request.id})
+
+
+def _apply_departments(session, request: PermissionRequest) -> None:
+    """Department membership decides a clerk's or department head's scope: it is a grant too."""
+    from sqlalchemy import delete
+
+    from models import StaffDepartment
+
+    if {d.id for d in departments_of_user(session, request.target_id)} != request.before_ids:
+        raise ApprovalError("stale", _("The grants changed after this request was made: it can no longer be "
+                                       "applied. Reject it and make a new one."))
+    session.execute(delete(StaffDepartment).where(StaffDepartment.user_id == request.target_id))
+    for department_id in sorted(request.proposed_ids):
+        session.add(StaffDepartment(user_id=request.target_id, department_id=department_id))
 
 
 def pending(session) -> list[PermissionRequest]:

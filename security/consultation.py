@@ -62,6 +62,8 @@ def decide(session, actor, application: Consultation, approve: bool, reason: str
     elif application.state == DEPARTMENT_APPROVED:
         if not has_permission(actor, DECIDE_ARCHIVE):
             raise ConsultationError("not_archive", _("The archive department decides second."))
+        if actor.id == application.department_approver_id:
+            raise ConsultationError("same_approver", _("The two approvals must come from two different people."))
         stage = "archive"
     else:
         raise ConsultationError("decided", _("This application has already been decided."))
@@ -106,6 +108,27 @@ def check_grant(application: Consultation | None, user, section_key: str, addres
     if not terminal_allowed(address):
         raise ConsultationError("terminal", _("Dossiers are consulted only from the archive's reading terminals; "
                                               "this computer (%(address)s) is not one of them.", address=address))
+
+
+def covers_material(application: Consultation, material) -> bool:
+    """A document is read under a grant only if the grant also covers what the document
+    belongs to: its linked section, and for guarded classes (8) the guarding sections."""
+    from security.roles import CLASS_GUARDS
+
+    from models import BY_TABLE
+
+    keys = set(application.section_keys)
+    if "material" not in keys:
+        return False
+    if material.record_table and BY_TABLE.get(material.record_table) is not None \
+            and BY_TABLE[material.record_table].section_key not in keys:
+        return False
+    guard = CLASS_GUARDS.get(material.material_class)
+    if guard:
+        guarded = {BY_TABLE[t].section_key for t in BY_TABLE if f"{BY_TABLE[t].__name__}View" in guard}
+        if not guarded & keys:
+            return False
+    return True
 
 
 def expire_grants(session, today: date | None = None) -> int:

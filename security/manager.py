@@ -36,7 +36,12 @@ class DossierSecurityManager(SecurityManager):
             audit.record("login", actor=user, session=self.session)
             self._start_session(user)
         elif known is None:
-            audit.record("login_failed", actor=username, details={"reason": "unknown_account"}, session=self.session)
+            # What was typed may be a password entered in the wrong box: only a keyed hash is kept,
+            # which an auditor can match against a name they suspect.
+            from security.keys import keyring
+
+            audit.record("login_failed", actor="unknown account", session=self.session,
+                         details={"reason": "unknown_account", "name_hmac": keyring().blind_index(username)[:16]})
         else:
             reason = "inactive_account" if not known.is_active else "bad_password"
             audit.record("login_failed", actor=known, details={"reason": reason}, session=self.session)
@@ -57,7 +62,9 @@ class DossierSecurityManager(SecurityManager):
     def _start_session(self, user) -> None:
         if not has_request_context():
             return
-        session.pop("totp_pending", None)
+        # Nothing of an earlier sign-in on this browser carries over.
+        for key in ("totp_pending", "password_expired", "_last_seen", "totp_enrol"):
+            session.pop(key, None)
         if accounts.totp_secret(self.session, user):
             session["totp_pending"] = True
         session["password_expired"] = accounts.password_expired(self.session, user)
@@ -86,3 +93,6 @@ class DossierSecurityManager(SecurityManager):
     def on_user_logout(self, user) -> None:
         audit.record("logout", actor=user, session=self.session)
         self.session.commit()
+        if has_request_context():
+            for key in ("totp_pending", "password_expired", "_last_seen", "totp_enrol"):
+                session.pop(key, None)

@@ -121,6 +121,8 @@ OTHER_ACCESS = {
     "secadmin": {
         "RoleModelView": DELETE,
         "PermissionRequestView": ("can_list", "can_approve"),
+        # A security administrator's password is reset by another one (security.accounts).
+        "ResetPasswordView": FORM,
         "PermissionModelView": ("can_list",),
         "ViewMenuModelView": ("can_list",),
         "PermissionViewModelView": ("can_list",),

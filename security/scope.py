@@ -47,8 +47,9 @@ class Scope:
         if official is None:
             return False
         if self.kind == "department":
-            # A form sets the relation; the id follows only at flush.
-            department_id = official.department_id or getattr(official.department, "id", None)
+            # A form sets the relation; the id column still holds the old value until flush.
+            department = getattr(official, "department", None)
+            department_id = department.id if department is not None else official.department_id
             return department_id in self.departments
         if self.kind == "self":
             return official.account_id == self.user_id

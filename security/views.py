@@ -79,6 +79,15 @@ class UserDBModelView(_HeldGrants, FabUserDBModelView):
 class RoleModelView(_HeldGrants, FabRoleModelView):
     kind, granted = "role_permissions", "permissions"
 
+    def pre_update(self, item):
+        # A role's name carries its department scope (security.roles.ROLE_SCOPE): renaming
+        # one role into another's name would widen access without any approval.
+        history = inspect(item).attrs.name.history
+        if history.has_changes():
+            raise approvals.ApprovalError("rename", _("Role names cannot be changed: create a new role and "
+                                                      "request its permissions instead."))
+        super().pre_update(item)
+
     @action("copyrole", _l("Copy Role"), _l("Copy the selected roles?"), icon="fa-copy", single=False)
     def copy_role(self, items):
         """A copy starts empty; its permissions are requested like any other grant."""

@@ -78,14 +78,26 @@ _OFD_PAGE = re.compile(rb"<(?:\w+:)?Page\b")
 _OFD_DOC_ROOT = re.compile(rb"<(?:\w+:)?DocRoot>\s*/?([^<\s]+)\s*<")
 
 
+# The XML parts read to count pages; a larger part is a compression bomb, not a document index.
+OFD_PART_LIMIT = 16 * 1024 * 1024
+
+
+def _bounded(package, name) -> bytes:
+    if package.getinfo(name).file_size > OFD_PART_LIMIT:
+        raise ValueError("OFD part too large")
+    with package.open(name) as part:
+        return part.read(OFD_PART_LIMIT + 1)[:OFD_PART_LIMIT]
+
+
 def _ofd_pages(source) -> int | None:
     try:
         with zipfile.ZipFile(source) as package:
             names = {name.lower(): name for name in package.namelist()}
-            root = _OFD_DOC_ROOT.search(package.read(names["ofd.xml"]))
+            root = _OFD_DOC_ROOT.search(_bounded(package, names["ofd.xml"]))
             if not root:
                 return None
-            document = package.read(names[root.group(1).decode().lower()])
+            document_name = names[root.group(1).decode().lower()]
+            document = _bounded(package, document_name)
             return len(_OFD_PAGE.findall(document)) or None
     except (KeyError, zipfile.BadZipFile, OSError, ValueError, UnicodeDecodeError):
         return None

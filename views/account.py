@@ -2,6 +2,7 @@
 
 import pyotp
 from flask import flash, g, redirect, request, session, url_for
+from flask_login import logout_user
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 
@@ -19,9 +20,10 @@ class AccountSecurityView(BaseView):
         secret = accounts.totp_secret(db.session, g.user)
         pending = None
         if not secret:
-            # A new secret is offered until the user proves their authenticator has it.
-            pending = session.get("totp_enrol") or pyotp.random_base32()
-            session["totp_enrol"] = pending
+            # A new secret is offered until the user proves their authenticator has it;
+            # the session cookie can be read by its holder, so it carries it encrypted.
+            pending = accounts.open_enrolment(g.user.id, session.get("totp_enrol")) or pyotp.random_base32()
+            session["totp_enrol"] = accounts.seal_enrolment(g.user.id, pending)
         state = db.session.get(accounts.AccountSecurity, g.user.id)
         issuer = str(self.appbuilder.app_name)
         return self.render_template(
@@ -34,7 +36,7 @@ class AccountSecurityView(BaseView):
     @expose("/security/enrol", methods=["POST"])
     @has_access
     def enrol(self):
-        secret = session.get("totp_enrol")
+        secret = accounts.open_enrolment(g.user.id, session.get("totp_enrol"))
         if not secret or not accounts.totp_ok(secret, request.form.get("code")):
             flash(_("That code does not match: check the time on your device and enter the current code."), "danger")
             return redirect(url_for(".index"))
@@ -65,13 +67,20 @@ class AccountSecurityView(BaseView):
         if not session.get("totp_pending"):
             return redirect(self.appbuilder.get_url_for_index)
         if request.method == "POST":
-            secret = accounts.totp_secret(db.session, g.user)
-            if secret and accounts.totp_ok(secret, request.form.get("code")):
+            if accounts.second_factor(db.session, g.user, request.form.get("code")):
                 session.pop("totp_pending")
                 audit.record("second_factor_passed", object_type="ab_user", object_id=g.user.id)
                 db.session.commit()
                 return redirect(self.appbuilder.get_url_for_index)
             audit.record("second_factor_failed", object_type="ab_user", object_id=g.user.id)
+            if accounts.locked_until(db.session, g.user):
+                # Too many wrong codes: the sign-in ends and the account is locked like after bad passwords.
+                audit.record("lockout", object_type="ab_user", object_id=g.user.id, details={"reason": "second_factor"})
+                db.session.commit()
+                logout_user()
+                session.clear()
+                flash(_("Too many wrong codes: the account is locked for a while."), "danger")
+                return redirect(url_for("AuthDBView.login"))
             db.session.commit()
             flash(_("That code does not match."), "danger")
         return self.render_template("dossier/totp_verify.html")

@@ -1,7 +1,7 @@
 """Reference data screens: departments and the national code tables."""
 
 from flask_appbuilder.models.sqla.interface import SQLAInterface
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 
 from models import CodeItem, Department, StaffDepartment
 from models.codes import TABLE_LABELS
@@ -47,3 +47,39 @@ class StaffDepartmentView(DossierModelView):
     label_columns = {**LABELS, "user": _l("Account")}
     list_columns = add_columns = edit_columns = show_columns = ["user", "department"]
     search_columns = ["user", "department"]
+
+    # Membership decides whose dossiers clerks and department heads reach (security.scope):
+    # every change becomes a permission request for a second officer (§5.1 权限审批).
+    def _propose(self, user, proposed: list):
+        from flask import g
+
+        from security import approvals
+
+        session = self.datamodel.session
+        before = approvals.departments_of_user(session, user.id)
+        session.rollback()  # nothing of the form's own write stays in the session
+        request = approvals.propose(self.appbuilder.sm, session, "user_departments", user, before, proposed, g.user)
+        session.commit()
+        if request is not None:
+            raise approvals.Pending(request)
+
+    def pre_add(self, item):
+        from security import approvals
+
+        current = approvals.departments_of_user(self.datamodel.session, item.user.id)
+        self._propose(item.user, [*current, item.department])
+
+    def pre_update(self, item):
+        from security import approvals
+
+        # The id columns still hold the stored values: the form has set only the relations.
+        if item.user.id != item.user_id:
+            raise approvals.ApprovalError("move", _("Assign the department to the other account instead."))
+        current = approvals.departments_of_user(self.datamodel.session, item.user_id)
+        self._propose(item.user, [d for d in current if d.id != item.department_id] + [item.department])
+
+    def pre_delete(self, item):
+        from security import approvals
+
+        current = approvals.departments_of_user(self.datamodel.session, item.user_id)
+        self._propose(item.user, [d for d in current if d.id != item.department_id])

@@ -14,7 +14,8 @@ from flask_appbuilder import expose, has_access
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf.file import FileField
-from sqlalchemy import select
+from flask_appbuilder.models.filters import BaseFilter
+from sqlalchemy import or_, select
 from werkzeug.datastructures import FileStorage
 from wtforms.validators import StopValidation
 
@@ -58,6 +59,28 @@ def may_read(material, user=None) -> bool:
     if guard:
         views.append(guard)
     return all(any(sm.has_access("can_show", view) for view in alternatives) for alternatives in views)
+
+
+class ReadableMaterials(BaseFilter):
+    """Base filter of the material screens: documents of closed sections or classes are not
+    listed, shown or edited, as on the catalogue page (``may_read``)."""
+
+    name = "readable"
+    arg_name = "readable"
+
+    def apply(self, query, value):
+        from app.extensions import appbuilder
+
+        sm = appbuilder.sm
+        closed_classes = [code for code, views in roles.CLASS_GUARDS.items()
+                          if not any(sm.has_access("can_show", view) for view in views)]
+        closed_tables = [model.__tablename__ for model in SECTIONS
+                         if not sm.has_access("can_show", f"{model.__name__}View")]
+        if closed_classes:
+            query = query.filter(Material.material_class.notin_(closed_classes))
+        if closed_tables:
+            query = query.filter(or_(Material.record_table.is_(None), Material.record_table.notin_(closed_tables)))
+        return query
 
 
 def readable(pk: int) -> Material:
@@ -109,6 +132,7 @@ class MaterialView(RecordView):
     edit_columns = [*ENTRY_FIELDS, *SOURCE_COLUMNS]
     search_columns = ["official", "material_class", "title", "formed_on", "forming_unit"]
     base_order = ("formed_on", "desc")
+    base_filters = [["id", ReadableMaterials, None]]
     show_template = "dossier/material_show.html"
     extra_args = {"history_table": "material"}
     description_columns = {

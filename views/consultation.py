@@ -155,6 +155,8 @@ class ConsultationView(BaseView):
         else:
             records = db.session.scalars(select(model).where(model.official_id == official.id)
                                          .execution_options(all_departments=True)).all()
+        if model is Material:
+            records = [m for m in records if rules.covers_material(application, m)]
         columns = [c.key for c in model.__table__.columns
                    if c.key not in ("id", "official_id", "review_state", "entered_by_id", "changed_by_id",
                                     "citizen_id_index", "stored_sha256", "content_sha256", "receipt_id")]
@@ -174,6 +176,12 @@ class ConsultationView(BaseView):
         material = db.session.get(Material, material_id, execution_options={"all_departments": True})
         if material is None or material.official_id != application.official_id:
             abort(404)
+        if not rules.covers_material(application, material):
+            audit.record("consultation_refused", object_type="consultation", object_id=application.id,
+                         details={"reason": "section", "material": material.id})
+            db.session.commit()
+            return self.render_template("dossier/refused.html", message=_(
+                "This grant does not cover that section.")), 403
         fmt = formats.by_media_type(material.media_type)
         if fmt is None or fmt.key != "pdf":
             return self.render_template("dossier/refused.html", message=_(
@@ -183,7 +191,12 @@ class ConsultationView(BaseView):
             content = b"".join(attachments.open_plaintext(material.stored_sha256, material.official_id))
         except attachments.AttachmentError as error:
             return self.render_template("dossier/refused.html", message=error.message), 409
-        stamped = watermark.stamp_pdf(content, watermark_text())
+        try:
+            stamped = watermark.stamp_pdf(content, watermark_text())
+        except Exception:  # a damaged or encrypted PDF, accepted at upload, cannot be stamped
+            return self.render_template("dossier/refused.html", message=_(
+                "This document cannot be shown with a watermark; ask the archive for a supervised printout "
+                "of it.")), 409
         self._log(application, "material", material.id)
         response = Response(stamped, mimetype="application/pdf")
         response.headers["Content-Disposition"] = "inline"

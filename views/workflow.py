@@ -222,6 +222,11 @@ class HistoryView(BaseView):
         record = db.session.get(model, record_id, execution_options={"include_pending": True})
         if record is None:
             abort(404)
+        if isinstance(record, Material):
+            from .catalogue import may_read
+
+            if not may_read(record):
+                abort(404)
         if record.review_state != workflow.APPROVED and record.entered_by_id != g.user.id \
                 and not workflow.has_permission(g.user, workflow.FIRST_REVIEW) \
                 and not workflow.has_permission(g.user, workflow.FINAL_REVIEW):

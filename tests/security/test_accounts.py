@@ -176,3 +176,31 @@ def test_behind_tls_cookies_are_secure_and_browsers_told_to_stay_on_https(app):
     cookie = response.headers.get("Set-Cookie", "")
     assert "Secure" in cookie and "HttpOnly" in cookie
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_a_sign_in_code_is_good_once_and_repeated_wrong_codes_lock_the_account(db, client, make_user):
+    user = make_user("archivist")
+    lockouts_before = len(events(db, "lockout", user))  # account ids are reused between tests
+    secret = pyotp.random_base32()
+    accounts.enable_totp(db.session, user, secret)
+    db.session.commit()
+    sign_in(client, user)
+    code = pyotp.TOTP(secret).now()
+    client.post("/account/verify", data={"code": code})
+    assert client.get("/officialview/list/").status_code == 200
+    sign_in(client, user)
+    client.post("/account/verify", data={"code": code})  # the same code again
+    assert client.get("/officialview/list/").status_code == 302
+
+    for _ in range(5):
+        client.post("/account/verify", data={"code": "000000"})
+    assert "/login/" in client.get("/officialview/list/").headers["Location"]
+    assert accounts.locked_until(db.session, user) is not None
+    assert len(events(db, "lockout", user)) == lockouts_before + 1
+
+
+def test_a_mistyped_password_in_the_name_box_never_reaches_the_audit_trail(db, client):
+    client.post("/login/", data={"username": "Secret-Pass-7781!", "password": "x"})
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "login_failed")
+                               .order_by(AuditEvent.seq.desc())).first()
+    assert "Secret-Pass-7781" not in (event.details or "") and "Secret-Pass-7781" not in (event.actor_name or "")

@@ -146,3 +146,44 @@ def test_the_auditor_reads_but_changes_nothing(app, db, login_as, make_user, met
     assert set(actions) <= {"login", "logout", "read"}, actions
     db.session.delete(db.session.get(PermissionRequest, request.id))
     db.session.commit()
+
+
+def test_a_role_cannot_be_renamed_into_another_roles_scope(app, db, login_as):
+    role = role_named(app, "clerk")
+    response = login_as("secadmin").post(f"/roles/edit/{role.id}", follow_redirects=True, data={
+        "name": "archivist_2", "permissions": [str(p.id) for p in role.permissions]})
+    assert response.status_code == 200
+    db.session.expire_all()
+    assert app.appbuilder.sm.find_role("clerk") is not None and app.appbuilder.sm.find_role("archivist_2") is None
+
+
+def test_the_system_administrator_cannot_reset_a_security_administrators_password(app, db, login_as):
+    officer = app.appbuilder.sm.find_user(username="secadmin2")
+    before = officer.password
+    client = login_as("sysadmin")
+    client.get("/lang/en")
+    page = client.post(f"/resetpassword/form?pk={officer.id}", data={
+        "password": "Harbour-Lantern-47", "conf_password": "Harbour-Lantern-47"}).get_data(as_text=True)
+    assert "Only another security administrator" in page
+    db.session.expire_all()
+    assert db.session.get(app.appbuilder.sm.user_model, officer.id).password == before
+
+
+def test_placing_staff_in_a_department_widens_their_scope_only_on_approval(app, db, login_as, make_user,
+                                                                           departments):
+    from models import StaffDepartment
+
+    clerk = make_user("clerk", "D01")
+    admin = login_as("sysadmin")
+    admin.post("/staffdepartmentview/add", data={"user": str(clerk.id), "department": str(departments[2].id)})
+
+    def placed():
+        db.session.expire_all()
+        return sorted(db.session.scalars(select(StaffDepartment.department_id)
+                                         .where(StaffDepartment.user_id == clerk.id)).all())
+
+    assert placed() == [departments[0].id]
+    request = db.session.scalars(select(PermissionRequest).where(PermissionRequest.kind == "user_departments")
+                                 .order_by(PermissionRequest.id.desc())).first()
+    login_as("secadmin").post(f"/permissionrequests/{request.id}/decide", data={"decision": "approve"})
+    assert placed() == sorted([departments[0].id, departments[2].id])

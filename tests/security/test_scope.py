@@ -87,3 +87,19 @@ def test_a_clerk_cannot_enter_an_official_into_another_department(db, login_as, 
 def test_roles_without_dossier_scope_reach_no_official(login_as, two_departments):
     for role in ("sysadmin", "secadmin", "auditor"):
         assert login_as(role).get(f"/officialview/show/{two_departments['ours'].id}").status_code in (302, 403, 404)
+
+
+def test_a_clerk_cannot_move_an_official_out_of_their_departments(db, login_as, two_departments, departments):
+    from tests.helpers import form_data
+
+    official = two_departments["ours"]
+    official.review_state, official.entered_by_id = "draft", login_as("clerk") and None
+    from models import Official as Model
+
+    row = {c.key: getattr(official, c.key) for c in Model.__table__.columns if not c.key.endswith("_index")}
+    row["department_id"] = departments[2].id
+    client = login_as("clerk")
+    response = client.post(f"/officialview/edit/{official.id}", data=form_data(Model, row), follow_redirects=True)
+    db.session.expire_all()
+    assert pending(db, Model, id=official.id)[0].department_id == departments[0].id
+    assert response.status_code in (200, 404)

@@ -44,3 +44,15 @@ def test_a_damaged_pdf_is_still_a_pdf_whose_pages_the_clerk_types_in():
     source = io.BytesIO(b"%PDF-1.7\n this is not really a PDF body")
     fmt = formats.detect(source, ALL)
     assert fmt.key == "pdf" and fmt.pages(source) is None
+
+
+def test_a_compression_bomb_posing_as_ofd_is_not_read_into_memory():
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as package:
+        package.writestr("OFD.xml", "<ofd:OFD><ofd:DocBody><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>")
+        package.writestr("Doc_0/Document.xml", b"<" + b" " * (32 * 1024 * 1024))
+    source = io.BytesIO(out.getvalue())
+    fmt = formats.detect(source, ALL)
+    assert fmt.key == "ofd" and fmt.pages(source) is None

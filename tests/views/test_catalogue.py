@@ -281,3 +281,13 @@ def test_after_the_officials_key_is_destroyed_the_file_is_refused_saying_why(db,
     response = client.get(f"/materialview/download/{material.id}")
     assert response.status_code == 409
     assert "key has been destroyed" in response.get_data(as_text=True)
+
+
+def test_class_eight_documents_are_not_listed_or_shown_to_a_clerk(db, login_as, make_official, make_material):
+    official = make_official()
+    sanction_doc = make_material(official, material_class="8", title="处分决定书")
+    clerk = login_as("clerk")
+    assert "处分决定书" not in clerk.get("/materialview/list/").get_data(as_text=True)
+    assert clerk.get(f"/materialview/show/{sanction_doc.id}").status_code in (302, 404)
+    assert clerk.get(f"/history/material/{sanction_doc.id}").status_code == 404
+    assert "处分决定书" in login_as("hr_reviewer").get("/materialview/list/").get_data(as_text=True)

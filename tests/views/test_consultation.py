@@ -165,3 +165,28 @@ def test_a_rejection_needs_a_reason(db, login_as, dossier):
     head.post(f"/consultation/{application.id}/department", data={"decision": "reject", "reason": "用途不明"})
     db.session.refresh(application)
     assert application.state == "rejected" and application.reason == "用途不明"
+
+
+def test_a_grant_for_documents_does_not_open_documents_of_sections_it_does_not_cover(db, login_as, dossier,
+                                                                                  make_material):
+    sanction_doc = make_material(dossier["official"], material_class="8", title="处分决定书")
+    application = approved_grant(db, login_as, dossier, sections=("material",))
+    client = login_as("clerk")
+    listing = client.get(f"/consultation/{application.id}/read/material", environ_base=TERMINAL)
+    assert "廉政谈话记录" in listing.get_data(as_text=True) and "处分决定书" not in listing.get_data(as_text=True)
+    assert client.get(f"/consultation/{application.id}/document/{sanction_doc.id}",
+                      environ_base=TERMINAL).status_code == 403
+
+
+def test_the_two_approvals_come_from_two_people(app, db, login_as, dossier, make_user, client):
+    both = make_user("dept_head", "D01")
+    both.roles.append(app.appbuilder.sm.find_role("archivist"))
+    db.session.commit()
+    apply(login_as("clerk"), dossier["official"], ["integrity_report"])
+    application = db.session.scalars(select(Consultation).order_by(Consultation.id.desc())).first()
+    client.get("/logout/")
+    client.post("/login/", data={"username": both.username, "password": "Test-Pass-2026!"})
+    client.post(f"/consultation/{application.id}/department", data={"decision": "approve"})
+    client.post(f"/consultation/{application.id}/archive", data={"decision": "approve"})
+    db.session.refresh(application)
+    assert application.state == "department_approved"
