@@ -71,7 +71,8 @@ def create_app(overrides: dict | None = None) -> Flask:
         # Per-request state (the signed-in user Flask-Login caches, workflow flags,
         # the department scope) must never outlive its request, even where an
         # application context is shared between requests (the test client).
-        for name in ("_login_user", "user", "dossier_scope", "change_request", "_dossier_reach"):
+        for name in ("_login_user", "user", "dossier_scope", "change_request", "_dossier_reach",
+                     "_closed_materials"):
             g.pop(name, None)
 
     # First of all hooks: FAB's own hook reads the user into g.user.

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from models.consultation import APPROVED, DEPARTMENT_APPROVED, EXPIRED, REJECTED, SUBMITTED, Consultation
-from models.workflow import departments_of, has_permission
+from models.workflow import colleagues_of, departments_of, has_permission
 
 DECIDE_DEPARTMENT = ("can_decide_department", "ConsultationView")
 DECIDE_ARCHIVE = ("can_decide_archive", "ConsultationView")
@@ -145,11 +145,8 @@ def queue(session, user) -> list[Consultation]:
     """Applications waiting for ``user``'s decision."""
     waiting = []
     if has_permission(user, DECIDE_DEPARTMENT):
-        mine = departments_of(session, user.id)
-        for application in session.scalars(select(Consultation).where(Consultation.state == SUBMITTED,
-                                                                      Consultation.applicant_id != user.id)):
-            if mine & departments_of(session, application.applicant_id):
-                waiting.append(application)
+        waiting += session.scalars(select(Consultation).where(
+            Consultation.state == SUBMITTED, Consultation.applicant_id.in_(colleagues_of(session, user.id)))).all()
     if has_permission(user, DECIDE_ARCHIVE):
         waiting += session.scalars(select(Consultation).where(Consultation.state == DEPARTMENT_APPROVED,
                                                               Consultation.applicant_id != user.id)).all()

@@ -9,6 +9,10 @@ from security import accounts, audit
 from security.views import RoleModelView, UserDBModelView
 
 
+# What a sign-in keeps in the session cookie (security.session_guard, views.account).
+SIGN_IN_STATE = ("totp_pending", "password_expired", "_last_seen", "totp_enrol")
+
+
 class DossierSecurityManager(SecurityManager):
     # FAB's user statistics chart loads Google Charts from the internet.
     userstatschartview = None
@@ -63,7 +67,7 @@ class DossierSecurityManager(SecurityManager):
         if not has_request_context():
             return
         # Nothing of an earlier sign-in on this browser carries over.
-        for key in ("totp_pending", "password_expired", "_last_seen", "totp_enrol"):
+        for key in SIGN_IN_STATE:
             session.pop(key, None)
         if accounts.totp_secret(self.session, user):
             session["totp_pending"] = True
@@ -94,5 +98,5 @@ class DossierSecurityManager(SecurityManager):
         audit.record("logout", actor=user, session=self.session)
         self.session.commit()
         if has_request_context():
-            for key in ("totp_pending", "password_expired", "_last_seen", "totp_enrol"):
+            for key in SIGN_IN_STATE:
                 session.pop(key, None)

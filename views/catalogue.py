@@ -47,39 +47,41 @@ class UploadCheck:
             raise StopValidation(error.message)
 
 
-def may_read(material, user=None) -> bool:
-    """Catalogue readers see a material unless its section, or its class, is closed to them."""
-    from app.extensions import appbuilder
+def closed_to_reader() -> tuple[frozenset, frozenset]:
+    """(material classes, section tables) the signed-in user may not read, worked out once
+    per request: the catalogue, lists and file routes all ask it."""
+    closed = g.get("_closed_materials")
+    if closed is None:
+        from app.extensions import appbuilder
 
-    sm = appbuilder.sm
-    views = []
-    if material.record_table in BY_TABLE:
-        views.append((f"{BY_TABLE[material.record_table].__name__}View",))
-    guard = roles.CLASS_GUARDS.get(material.material_class)
-    if guard:
-        views.append(guard)
-    return all(any(sm.has_access("can_show", view) for view in alternatives) for alternatives in views)
+        sm = appbuilder.sm
+        classes = frozenset(code for code, views in roles.CLASS_GUARDS.items()
+                            if not any(sm.has_access("can_show", view) for view in views))
+        tables = frozenset(model.__tablename__ for model in SECTIONS
+                           if not sm.has_access("can_show", f"{model.__name__}View"))
+        closed = g._closed_materials = (classes, tables)
+    return closed
+
+
+def may_read(material) -> bool:
+    """Catalogue readers see a material unless its section, or its class, is closed to them."""
+    classes, tables = closed_to_reader()
+    return material.material_class not in classes and material.record_table not in tables
 
 
 class ReadableMaterials(BaseFilter):
-    """Base filter of the material screens: documents of closed sections or classes are not
-    listed, shown or edited, as on the catalogue page (``may_read``)."""
+    """Base filter of the material screens: the rule of ``may_read`` in SQL, so documents of
+    closed sections or classes are not listed, shown or edited either."""
 
     name = "readable"
     arg_name = "readable"
 
     def apply(self, query, value):
-        from app.extensions import appbuilder
-
-        sm = appbuilder.sm
-        closed_classes = [code for code, views in roles.CLASS_GUARDS.items()
-                          if not any(sm.has_access("can_show", view) for view in views)]
-        closed_tables = [model.__tablename__ for model in SECTIONS
-                         if not sm.has_access("can_show", f"{model.__name__}View")]
-        if closed_classes:
-            query = query.filter(Material.material_class.notin_(closed_classes))
-        if closed_tables:
-            query = query.filter(or_(Material.record_table.is_(None), Material.record_table.notin_(closed_tables)))
+        classes, tables = closed_to_reader()
+        if classes:
+            query = query.filter(Material.material_class.notin_(classes))
+        if tables:
+            query = query.filter(or_(Material.record_table.is_(None), Material.record_table.notin_(tables)))
         return query
 
 
@@ -115,6 +117,20 @@ def content_disposition(kind: str, name: str) -> str:
     ascii_name = name.encode("ascii", "ignore").decode() or "document"
     ascii_name = ascii_name.replace('"', "")
     return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+
+
+# A document shown in the browser runs no script of its own with the reader's session;
+# an image document needs img-src to show itself.
+DOCUMENT_POLICY = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+
+
+def document_response(body, media_type: str, disposition: str, policy: str = DOCUMENT_POLICY) -> Response:
+    """A stored document as sent to a reader; no-store and nosniff come with every response
+    (security.session_guard)."""
+    response = Response(body, mimetype=media_type)
+    response.headers["Content-Disposition"] = disposition
+    response.headers["Content-Security-Policy"] = policy
+    return response
 
 
 class MaterialView(RecordView):
@@ -186,13 +202,9 @@ class MaterialView(RecordView):
         name = material.file_name if isinstance(material.file_name, str) else f"material-{pk}"
         media_type = material.media_type
         db.session.commit()
-        response = Response(stream_with_context(chunks), mimetype=media_type)
+        response = document_response(stream_with_context(chunks), media_type,
+                                     content_disposition("inline" if inline else "attachment", name))
         response.headers["Content-Length"] = str(material.size)
-        response.headers["Content-Disposition"] = content_disposition("inline" if inline else "attachment", name)
-        response.headers["Cache-Control"] = "no-store"
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        # A previewed document runs no script of its own with the reader's session.
-        response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
         return response
 
     @expose("/catalogue/<int:official_id>")

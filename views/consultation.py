@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from flask import Response, abort, flash, g, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
@@ -14,6 +14,7 @@ from security import audit, consultation as rules
 from security.scope import UNSCOPED
 from storage import attachments, formats, watermark
 
+from .catalogue import document_response
 from .workflow import display, field_label
 
 
@@ -198,11 +199,8 @@ class ConsultationView(BaseView):
                 "This document cannot be shown with a watermark; ask the archive for a supervised printout "
                 "of it.")), 409
         self._log(application, "material", material.id)
-        response = Response(stamped, mimetype="application/pdf")
-        response.headers["Content-Disposition"] = "inline"
-        response.headers["Cache-Control"] = "no-store"
-        response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
-        return response
+        # Only ever a stamped PDF: nothing else may load.
+        return document_response(stamped, "application/pdf", "inline", policy="sandbox; default-src 'none'")
 
     @expose("/register")
     @has_access
