@@ -130,6 +130,24 @@ MAX_CONTENT_LENGTH = None
 CONSULTATION_TERMINALS = ["127.0.0.1/32", "::1/128"]
 CONSULTATION_MAX_DAYS = 30
 
+# Backups (§8): restic repositories standing for separate media and an off-site
+# copy (any path: a mounted disk, a network share; each must exist, the product
+# creates the repository inside it). The repository password is read from a file
+# beside the KEK (None: backup-repository.key there, created on first use outside
+# production). Runs, restore tests and their scratch space are set here too.
+DOSSIER_BACKUP_TARGETS = []
+DOSSIER_BACKUP_PASSWORD_FILE = os.environ.get("DOSSIER_BACKUP_PASSWORD_FILE")
+BACKUP_STAGING_DIR = None  # None: instance/backup-staging
+BACKUP_KEYRING_GENERATIONS = 3
+BACKUP_KEEP_CHAINS = 4
+RESTIC_BINARY = "restic"
+# Share of the repository's data a restore test reads back (restic check --read-data-subset).
+RESTORE_TEST_READ_DATA = "5%"
+RESTORE_TEST_DIR = None  # None: instance/restore-test
+# PostgreSQL: the scratch database a restore test rebuilds (None: "<database>_restore_test").
+RESTORE_TEST_DATABASE_URL = None
+RESTORE_TEST_SAMPLE = 20
+
 # Triggers of the scheduled jobs (jobs.scheduler.JOBS), by job name, e.g.
 # {"fixity": {"trigger": "cron", "day_of_week": "sun", "hour": 3}}.
 DOSSIER_JOB_TRIGGERS = {}
@@ -147,6 +165,8 @@ for _name, _cast in (
     ("CONSULTATION_TERMINALS", lambda value: [t.strip() for t in value.split(",") if t.strip()]),
     ("DOSSIER_BEHIND_PROXY", lambda value: value.lower() in ("1", "true", "yes")),
     ("ATTACHMENT_TYPES", lambda value: [t.strip() for t in value.split(",") if t.strip()]),
+    ("DOSSIER_BACKUP_TARGETS", lambda value: [t.strip() for t in value.split(os.pathsep) if t.strip()]),
+    ("RESTORE_TEST_DATABASE_URL", str),
     ("APP_NAME", str),
     ("BABEL_DEFAULT_LOCALE", str),
 ):

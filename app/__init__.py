@@ -72,7 +72,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         # the department scope) must never outlive its request, even where an
         # application context is shared between requests (the test client).
         for name in ("_login_user", "user", "dossier_scope", "change_request", "_dossier_reach",
-                     "_closed_materials"):
+                     "_closed_materials", "_dossier_grants", "_queue_counts", "form_official_id"):
             g.pop(name, None)
 
     # First of all hooks: FAB's own hook reads the user into g.user.

@@ -51,10 +51,12 @@ def seed(officials, demo_password, rng_seed, if_empty):
 
 
 from jobs.audit import audit  # noqa: E402
+from jobs.backup import backup_command, restore_command, restore_test_command, snapshots_command  # noqa: E402
 from jobs.fixity import fixity  # noqa: E402
 from jobs.scheduler import job, scheduler  # noqa: E402
 
-for _command in (audit, fixity, job, scheduler):
+for _command in (audit, backup_command, fixity, job, restore_command, restore_test_command, scheduler,
+                 snapshots_command):
     dossier.add_command(_command)
 
 

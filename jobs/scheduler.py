@@ -47,18 +47,54 @@ def _consultation_expiry():
     return f"{count} grants ended"
 
 
+def _backup_full():
+    from .backup import scheduled_backup
+
+    return scheduled_backup(full=True)
+
+
+def _backup_incremental():
+    from .backup import scheduled_backup
+
+    return scheduled_backup(full=False)
+
+
+def _backup_requests():
+    from .backup import requested_backups
+
+    return requested_backups()
+
+
+def _restore_test():
+    from .backup import scheduled_restore_tests
+
+    return scheduled_restore_tests()
+
+
 @dataclass(frozen=True)
 class Job:
     run: Callable[[], str]
     trigger: dict
     # Longest a run may hold the lock; after that it counts as dead and the job is free.
     lease: timedelta
+    # Jobs sharing a lock never run at once (every kind of backup writes the same staging area).
+    lock: str | None = None
 
 
 JOBS = {
     "fixity": Job(_fixity, {"trigger": "cron", "hour": 2, "minute": 30}, timedelta(hours=12)),
     "audit_checkpoint": Job(_audit_checkpoint, {"trigger": "interval", "hours": 1}, timedelta(minutes=30)),
     "consultation_expiry": Job(_consultation_expiry, {"trigger": "cron", "hour": 0, "minute": 5}, timedelta(minutes=30)),
+    # §8.1: a full backup weekly, an incremental one every other night.
+    "backup_full": Job(_backup_full, {"trigger": "cron", "day_of_week": "sun", "hour": 1, "minute": 0},
+                       timedelta(hours=24), lock="backup"),
+    "backup_incremental": Job(_backup_incremental, {"trigger": "cron", "day_of_week": "mon-sat", "hour": 1,
+                                                    "minute": 0}, timedelta(hours=24), lock="backup"),
+    # Looks for "back up now" requests every minute; takes the backup lock only when it finds one.
+    "backup_requests": Job(_backup_requests, {"trigger": "interval", "minutes": 1}, timedelta(hours=24)),
+    # §8.3: every target's latest snapshot restored and verified, weekly.
+    "restore_test": Job(_restore_test, {"trigger": "cron", "day_of_week": "sun", "hour": 5, "minute": 0},
+                        timedelta(hours=24)),
 }
 
 
@@ -95,7 +131,8 @@ def run_job(name: str, holder: str | None = None) -> str | None:
     """Run ``name`` under its lock; its outcome, or None if it is running elsewhere."""
     job = JOBS[name]
     holder = holder or holder_name()
-    if not acquire(name, holder, job.lease):
+    lock = job.lock or name
+    if not acquire(lock, holder, job.lease):
         return None
     try:
         outcome = "ok: " + (job.run() or "")
@@ -103,7 +140,7 @@ def run_job(name: str, holder: str | None = None) -> str | None:
         db.session.rollback()
         current_app.logger.error("job %s failed:\n%s", name, traceback.format_exc())
         outcome = f"failed: {type(error).__name__}: {error}"
-    release(name, holder, outcome)
+    release(lock, holder, outcome)
     return outcome
 
 
@@ -123,7 +160,7 @@ def job():
 def list_jobs():
     locks = {lock.name: lock for lock in db.session.scalars(select(JobLock))}
     for name, trigger in triggers(current_app).items():
-        lock = locks.get(name)
+        lock = locks.get(JOBS[name].lock or name)
         last = f"{lock.last_finished_at:%Y-%m-%d %H:%M} {lock.last_outcome}" if lock and lock.last_finished_at else "never run"
         click.echo(f"{name:18} {trigger}  last: {last}")
 

@@ -146,12 +146,11 @@ def decode(model, raw: dict) -> dict:
 
 
 def has_permission(user, permission: tuple) -> bool:
+    from flask import current_app
+
     name, view = permission
-    return any(
-        pv.permission.name == name and pv.view_menu.name == view
-        for role in user.roles
-        for pv in role.permissions
-    )
+    # The security manager reads a user's grants once per request (security.manager.grants_of).
+    return (view, name) in current_app.appbuilder.sm.grants_of([role.id for role in user.roles])
 
 
 def departments_of(session, user_id) -> set[int]:
@@ -331,8 +330,13 @@ def pending_items(session, state: str | tuple, *, authors=None, author=None, not
     """Records and change requests in ``state``, oldest change first."""
     states = (state,) if isinstance(state, str) else state
     items = []
+    from sqlalchemy.orm import selectinload
+
     for model in reviewable_models():
-        query = select(model).where(model.review_state.in_(states)).execution_options(include_pending=True)
+        # Each row shows its official and its author: loaded per table, not per row.
+        query = (select(model).where(model.review_state.in_(states)).execution_options(include_pending=True)
+                 .options(*(selectinload(getattr(model, name)) for name in ("official", "entered_by")
+                            if name in model.__mapper__.relationships)))
         if author is not None:
             query = query.where(model.entered_by_id == author)
         if not_author is not None:
@@ -341,6 +345,34 @@ def pending_items(session, state: str | tuple, *, authors=None, author=None, not
             query = query.where(model.entered_by_id.in_(authors))
         items.extend(session.scalars(query))
     return sorted(items, key=lambda item: (item.changed_at, item.__tablename__, item.id))
+
+
+def pending_count(session, state: str, *, authors=None, not_author=None) -> int:
+    """How many records and change requests are in ``state``: one statement for every table."""
+    from sqlalchemy import func, literal, union_all
+
+    parts = []
+    for model in reviewable_models():
+        table = model.__table__
+        part = select(literal(1).label("one")).select_from(table).where(table.c.review_state == state)
+        if not_author is not None:
+            part = part.where(table.c.entered_by_id != not_author)
+        if authors is not None:
+            part = part.where(table.c.entered_by_id.in_(authors))
+        parts.append(part)
+    return session.scalar(select(func.count()).select_from(union_all(*parts).subquery()))
+
+
+def queue_count(session, user, stage: str) -> int:
+    """``len(queue(session, user, stage))``, counted by the database."""
+    if stage == "first":
+        if not has_permission(user, FIRST_REVIEW):
+            return 0
+        authors = colleagues_of(session, user.id)
+        return pending_count(session, SUBMITTED, authors=authors) if authors else 0
+    if not has_permission(user, FINAL_REVIEW):
+        return 0
+    return pending_count(session, FIRST_APPROVED, not_author=user.id)
 
 
 def colleagues_of(session, user_id) -> set[int]:
@@ -389,6 +421,23 @@ def find_item(session, key: str):
 
 def item_key(item) -> str:
     return f"{item.__tablename__}:{item.id}"
+
+
+def last_rejections(session, items) -> dict:
+    """``last_rejection`` of many items in one query: (table, id) → decision."""
+    from sqlalchemy import tuple_
+
+    keys = [(item.__tablename__, item.id) for item in items if item.review_state == DRAFT]
+    if not keys:
+        return {}
+    found = {}
+    for decision in session.scalars(
+            select(ReviewDecision)
+            .where(tuple_(ReviewDecision.item_table, ReviewDecision.item_id).in_(keys),
+                   ReviewDecision.to_state == DRAFT)
+            .order_by(ReviewDecision.id)):
+        found[(decision.item_table, decision.item_id)] = decision
+    return found
 
 
 def last_rejection(session, item) -> "ReviewDecision | None":

@@ -93,6 +93,10 @@ def decide(sm, session, request: PermissionRequest, actor, approve: bool, reason
                                            "applied. Reject it and make a new one."))
         items = session.scalars(select(item_model).where(item_model.id.in_(request.proposed_ids))).all()
         setattr(target, attribute, list(items))
+        # Grants read earlier in this request (security.manager.grants_of) are stale now.
+        from flask import g
+
+        g.pop("_dossier_grants", None)
     request.state = "approved" if approve else "rejected"
     request.decided_by_id, request.decided_at = actor.id, datetime.now()
     request.reason = (reason or "").strip() or None

@@ -120,7 +120,7 @@ def signing_key() -> Ed25519PrivateKey:
         if _create_exclusive(path, pem):
             log.warning("Created a development checkpoint signing key at %s.", path)
     private = serialization.load_pem_private_key(path.read_bytes(), password=None)
-    pub = _public_key_path()
+    pub = public_key_path()
     if not pub.exists():
         _create_exclusive(pub, private.public_key().public_bytes(
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
@@ -128,7 +128,7 @@ def signing_key() -> Ed25519PrivateKey:
     return private
 
 
-def _public_key_path() -> Path:
+def public_key_path() -> Path:
     private = _config_path("DOSSIER_AUDIT_SIGNING_KEY_FILE", "audit-signing.key")
     return private.with_name(private.name + ".pub")
 
@@ -299,7 +299,7 @@ def read_checkpoints(last_only: bool = False) -> list[Checkpoint]:
         lines = lines[-1:]
     if not lines:
         return []
-    pub_path = _public_key_path()
+    pub_path = public_key_path()
     if not pub_path.exists():
         raise _CheckpointProblem("no_public_key", path=str(pub_path))
     public = serialization.load_pem_public_key(pub_path.read_bytes())

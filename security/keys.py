@@ -44,6 +44,13 @@ system_key = Table(
     Column("wrapped", LargeBinary, nullable=False),
     Column("kek_id", String(16), nullable=False),
 )
+# Tombstones of destroyed data keys: backups purge exactly these from the keyrings
+# beside every target (backup.keyrings), never "whatever this key store lacks".
+destroyed_key = Table(
+    "destroyed_key", keystore_metadata,
+    Column("official_id", Integer, primary_key=True),
+    Column("destroyed_at", DateTime, nullable=False),
+)
 KEK_CHECK = b"dossier key-encryption key check"
 
 
@@ -182,7 +189,16 @@ class KeyRing:
         """Crypto-shred: without this key none of the official's ciphertext opens again."""
         self._cache.pop(official_id, None)
         with self.engine.begin() as conn:
-            return conn.execute(delete(data_key).where(data_key.c.official_id == official_id)).rowcount > 0
+            gone = conn.execute(delete(data_key).where(data_key.c.official_id == official_id)).rowcount > 0
+            if conn.execute(select(destroyed_key.c.official_id).where(
+                    destroyed_key.c.official_id == official_id)).first() is None:
+                conn.execute(insert(destroyed_key).values(official_id=official_id, destroyed_at=datetime.now()))
+            return gone
+
+    def destroyed(self) -> set[int]:
+        """Officials whose data key was destroyed here."""
+        with self.engine.connect() as conn:
+            return set(conn.scalars(select(destroyed_key.c.official_id)))
 
     def rotate(self, new_kek: bytes) -> int:
         """Re-wrap every data key and system key under ``new_kek``; content is not touched."""

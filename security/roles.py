@@ -106,7 +106,7 @@ OTHER_ACCESS = {
         **AUTHOR, **FINAL_REVIEWER, **HISTORY, **BACKLOG, **READER,
     },
     "archivist": {"DepartmentView": READ, "CodeItemView": READ, "ReceiptView": READ, **HISTORY, **BACKLOG,
-                  **CONSULTATION_ARCHIVE},
+                  **CONSULTATION_ARCHIVE, "BackupView": ("can_list", "can_request")},
     "unit_head": {"DepartmentView": READ, **HISTORY, **BACKLOG, **READER},
     "inspector": {"DepartmentView": READ, **HISTORY, **READER},
     # Accounts belong to the system administrator ...

@@ -9,6 +9,7 @@ is reachable until each is settled. Every response carries the security headers.
 import time
 
 from flask import flash, g, redirect, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
@@ -31,6 +32,24 @@ HEADERS = {
 }
 
 
+ASSET_ENDPOINTS = {"static", "appbuilder.static"}
+
+
+class GuardedSessionInterface(SecureCookieSessionInterface):
+    """The session cookie is written only by responses of the app's own pages.
+
+    A browser fetches a page's assets and the favicon in parallel with the page.
+    Their responses, sent with the cookie the browser had before, would otherwise
+    put that older session back and drop what the page just stored in it (the
+    sign-in form's CSRF token: a 400 on signing in).
+    """
+
+    def should_set_cookie(self, app, session) -> bool:
+        if request.endpoint is None or request.endpoint in ASSET_ENDPOINTS:
+            return False
+        return super().should_set_cookie(app, session)
+
+
 def _idle_expired(app) -> bool:
     now = time.time()
     last = session.get("_last_seen")
@@ -40,6 +59,8 @@ def _idle_expired(app) -> bool:
 
 
 def init_app(app) -> None:
+    app.session_interface = GuardedSessionInterface()
+
     @app.before_request
     def _guard():
         session.permanent = True

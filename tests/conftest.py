@@ -123,13 +123,14 @@ def clean_dossiers(app) -> None:
     """Remove every dossier record, its history and workflow; accounts and roles stay."""
     from app.extensions import db as _db
     from models import (
-        RECORD_MODELS, ChangeRequest, CollectionReceipt, Consultation, ConsultationReading, FixityRun, Official,
-        ReviewDecision,
+        RECORD_MODELS, ChangeRequest, CollectionReceipt, Consultation, ConsultationReading, FixityProblem, FixityRun,
+        Official, ReviewDecision,
     )
 
     with app.app_context():
         _db.session.rollback()
         _db.session.execute(delete(ReviewDecision.__table__))
+        _db.session.execute(delete(FixityProblem.__table__))
         _db.session.execute(delete(FixityRun.__table__))
         _db.session.execute(delete(ConsultationReading.__table__))
         _db.session.execute(delete(Consultation.__table__))
@@ -138,10 +139,11 @@ def clean_dossiers(app) -> None:
             _db.session.execute(delete(model.__table__))
         _db.session.execute(delete(versioning_manager.transaction_cls.__table__))
         _db.session.commit()
-        from security.keys import data_key, keyring
+        from security.keys import data_key, destroyed_key, keyring
 
         with keyring().engine.begin() as conn:
             conn.execute(delete(data_key))
+            conn.execute(delete(destroyed_key))
         keyring()._cache.clear()
         keyring()._cached_at.clear()
         from storage import attachments
@@ -318,3 +320,30 @@ def draft_of(db):
         return record
 
     return _draft
+
+
+@pytest.fixture
+def backup_targets(app, db, tmp_path):
+    """Two backup targets (separate media and an off-site copy) in fresh directories.
+
+    Restore tests read back all of the repository's data, so a corrupted pack is
+    always found."""
+    from models import BackupChange, BackupCopy, BackupRun, RestoreTest
+
+    keys = ("DOSSIER_BACKUP_TARGETS", "BACKUP_STAGING_DIR", "RESTORE_TEST_DIR", "RESTORE_TEST_READ_DATA",
+            "DOSSIER_BACKUP_PASSWORD_FILE")
+    saved = {key: app.config.get(key) for key in keys}
+    targets = [tmp_path / "media", tmp_path / "offsite"]
+    for target in targets:
+        target.mkdir()
+    app.config.update(
+        DOSSIER_BACKUP_TARGETS=[str(t) for t in targets], BACKUP_STAGING_DIR=str(tmp_path / "staging"),
+        RESTORE_TEST_DIR=str(tmp_path / "scratch"), RESTORE_TEST_READ_DATA="100%",
+        DOSSIER_BACKUP_PASSWORD_FILE=str(tmp_path / "backup-repository.key"),
+    )
+    yield targets
+    app.config.update(saved)
+    db.session.rollback()
+    for model in (RestoreTest, BackupCopy, BackupRun, BackupChange):
+        db.session.execute(delete(model.__table__))
+    db.session.commit()

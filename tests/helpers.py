@@ -60,3 +60,26 @@ def sample_rows(factory) -> dict:
             if rows and table_name not in samples:
                 samples[table_name] = (dossier.official, rows[0])
     return samples
+
+
+def as_attacker(engine, *statements, **params):
+    """Run SQL with the audit trail's append-only triggers switched off, then on again:
+    what someone holding the database's owner account could do."""
+    from sqlalchemy import text
+
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
+            for statement in statements:
+                conn.execute(text(statement), params)
+            return
+        triggers = conn.execute(text(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+            "AND tbl_name IN ('audit_event', 'audit_chain_head')"
+        )).all()
+        for name, _sql in triggers:
+            conn.execute(text(f"DROP TRIGGER {name}"))
+        for statement in statements:
+            conn.execute(text(statement), params)
+        for _name, sql in triggers:
+            conn.execute(text(sql))

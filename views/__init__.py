@@ -7,6 +7,7 @@ from models import AREAS
 
 from .account import AccountSecurityView
 from .audit import AuditEventView
+from .backup import BackupView
 from .permissions import PermissionRequestView
 from .admin import CodeItemView, DepartmentView, StaffDepartmentView
 from .catalogue import MaterialView, attached_to
@@ -72,6 +73,8 @@ def register_views(appbuilder):
     _add(appbuilder, PermissionRequestView, "permission_requests", _l("Permission requests"), "Security",
          _l("Security"), icon="fa-check-square-o")
     _add(appbuilder, AuditEventView, "audit_trail", _l("Audit trail"), "Security", _l("Security"), icon="fa-history")
+    _add(appbuilder, BackupView, "backups", _l("Backups"), "keeping", _l("Archive keeping"), icon="fa-hdd-o",
+         category_icon="fa-shield")
     _add(appbuilder, DepartmentView, "departments", _l("Departments"), "settings", _l("Settings"),
          icon="fa-sitemap", category_icon="fa-wrench")
     _add(appbuilder, StaffDepartmentView, "staff_departments", _l("Staff departments"), "settings",

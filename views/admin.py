@@ -1,6 +1,5 @@
 """Reference data screens: departments and the national code tables."""
 
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext as _, lazy_gettext as _l
 
 from models import CodeItem, Department, StaffDepartment
@@ -8,11 +7,11 @@ from models.codes import TABLE_LABELS
 
 from models.labels import LABELS
 
-from .base import DossierModelView
+from .base import DossierInterface, DossierModelView
 
 
 class DepartmentView(DossierModelView):
-    datamodel = SQLAInterface(Department)
+    datamodel = DossierInterface(Department)
     list_title = show_title = _l("Departments")
     add_title = _l("Add department")
     edit_title = _l("Edit department")
@@ -26,7 +25,7 @@ class DepartmentView(DossierModelView):
 class CodeItemView(DossierModelView):
     """Read-only: the tables are national standards shipped with the product."""
 
-    datamodel = SQLAInterface(CodeItem)
+    datamodel = DossierInterface(CodeItem)
     base_permissions = ["can_list", "can_show"]
     list_title = show_title = _l("Code tables")
     label_columns = {**LABELS, "name": _l("Name")}
@@ -40,7 +39,7 @@ class CodeItemView(DossierModelView):
 class StaffDepartmentView(DossierModelView):
     """The system administrator places staff in departments; first review follows them."""
 
-    datamodel = SQLAInterface(StaffDepartment)
+    datamodel = DossierInterface(StaffDepartment)
     list_title = show_title = _l("Staff departments")
     add_title = _l("Assign a department")
     edit_title = _l("Change a department assignment")

@@ -3,8 +3,7 @@
 from flask import flash, redirect, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.fieldwidgets import Select2Widget
-from flask_appbuilder.models.sqla.filters import FilterGreater, FilterSmaller, FilterStartsWith, SQLAFilterConverter
-from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.models.sqla.filters import FilterGreater, FilterSmaller, FilterStartsWith
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
@@ -13,7 +12,7 @@ from app.extensions import db
 from models.audit import AuditEvent
 from security import audit
 
-from .base import DossierModelView
+from .base import DossierFilters, DossierInterface, DossierModelView
 
 ACTIONS = {
     "login": _l("Login"),
@@ -32,11 +31,12 @@ ACTIONS = {
     "key_rotation": _l("Key rotation"),
     "backup": _l("Backup"),
     "restore": _l("Restore"),
+    "restore_test": _l("Restore test"),
     "destruction": _l("Destruction"),
 }
 
 
-class _AuditFilters(SQLAFilterConverter):
+class _AuditFilters(DossierFilters):
     # The time is ISO 8601 UTC text, whose text order is time order: "after"
     # and "before" work on it as they would on a timestamp.
     def convert(self, col_name):
@@ -45,7 +45,7 @@ class _AuditFilters(SQLAFilterConverter):
         return super().convert(col_name)
 
 
-class _AuditInterface(SQLAInterface):
+class _AuditInterface(DossierInterface):
     filter_converter_class = _AuditFilters
 
 

@@ -7,9 +7,15 @@ form (message next to the field) and again before the write.
 
 from flask import g, has_request_context, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_appbuilder import ModelView
 from flask_appbuilder.fieldwidgets import Select2Widget
+from flask_appbuilder.models.sqla.filters import FilterStartsWith, SQLAFilterConverter, get_field_setup_query
+from flask_appbuilder.models.sqla.interface import SQLAInterface
 from sqlalchemy import Date
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.interfaces import MANYTOONE
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Optional, StopValidation
 
@@ -75,6 +81,12 @@ def metadata_attrs(model) -> dict:
             field_class = TextAreaField if column.info.get("text") else StringField
             required = DataRequired() if column.info.get("required") else Optional()
             form_fields[column.key] = field_class(LABELS.get(column.key, column.key), validators=[required, rules])
+    relationships = model.__mapper__.relationships
+    if "official" in relationships:
+        form_fields["official"] = official_field(model)
+        for name, relation in relationships.items():
+            if name != "official" and "official_id" in relation.mapper.columns and not relation.uselist:
+                form_fields[name] = same_official_field(model, name)
     return {
         "label_columns": dict(LABELS),
         "formatters_columns": formatters,
@@ -86,10 +98,109 @@ def metadata_attrs(model) -> dict:
     }
 
 
+def _chosen_official_id(model):
+    """The official of the form: set by the view, posted, named by the official page's link,
+    or the edited record's."""
+    from sqlalchemy import select
+
+    wanted = g.get("form_official_id") or request.form.get("official") or request.args.get("_flt_0_official")
+    pk = (request.view_args or {}).get("pk")
+    if not wanted and pk is not None:
+        wanted = db.session.scalar(select(model.__table__.c.official_id).where(model.__table__.c.id == pk))
+    return int(wanted) if str(wanted or "").isdigit() else None
+
+
+def official_field(model):
+    """The official a record belongs to, offered alone.
+
+    FAB's relation field offers, and on every post validates against, every
+    official the user can see: 100,000 rows loaded (and then inspected by
+    versioning) for one form. Records are entered from the official's page, which
+    names the official; an edit keeps the record's own. The usual query hooks
+    apply, so an official out of the user's reach is "not a valid choice".
+    """
+    from flask_appbuilder.fields import QuerySelectField
+    from sqlalchemy import select
+
+    from models import Official
+
+    def chosen():
+        official_id = _chosen_official_id(model)
+        if official_id is None:
+            return []
+        return list(db.session.scalars(select(Official).where(Official.id == official_id)))
+
+    return QuerySelectField(LABELS.get("official", "official"), query_func=chosen, get_pk_func=lambda o: o.id,
+                            validators=[DataRequired()], widget=Select2Widget(),
+                            description=_l("Open the official's page and add the record from there."))
+
+
+def same_official_field(model, name: str):
+    """A relation to another record of the same official (a certificate's training):
+    that official's records only, not the whole archive's."""
+    from flask_appbuilder.fields import QuerySelectField
+    from sqlalchemy import select
+
+    target = model.__mapper__.relationships[name].mapper.class_
+
+    def chosen():
+        official_id = _chosen_official_id(model)
+        if official_id is None:
+            return []
+        return list(db.session.scalars(select(target).where(target.official_id == official_id)))
+
+    return QuerySelectField(LABELS.get(name, name), query_func=chosen, get_pk_func=lambda o: o.id,
+                            allow_blank=True, validators=[Optional()], widget=Select2Widget())
+
+
+def escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+class FilterPrefix(FilterStartsWith):
+    """"Starts with" as LIKE 'value%', which an index in pattern order answers
+    (FAB's ILIKE makes PostgreSQL read the archive in name order and filter).
+    Names are Chinese: letter case only matters for the rare Latin one, and
+    SQLite's LIKE ignores it anyway."""
+
+    def apply(self, query, value):
+        query, field = get_field_setup_query(query, self.model, self.column_name)
+        return query.filter(field.like(escape_like(value) + "%", escape="\\"))
+
+
+class DossierFilters(SQLAFilterConverter):
+    def convert(self, col_name):
+        return [FilterPrefix(col_name, self.datamodel) if type(f) is FilterStartsWith else f
+                for f in super().convert(col_name)]
+
+
+class DossierInterface(SQLAInterface):
+    """FAB's model interface, loading the related rows a list shows with the list
+    itself instead of one query per row (a page of 25 officials names 25
+    departments): joined for a many-to-one, one more query for a collection."""
+
+    eager: tuple = ()
+    filter_converter_class = DossierFilters
+
+    def apply_all(self, query, *args, **kwargs):
+        query = super().apply_all(query, *args, **kwargs)
+        relationships = sa_inspect(self.obj).relationships
+        return query.options(*(
+            (joinedload if relationships[name].direction is MANYTOONE else selectinload)(getattr(self.obj, name))
+            for name in self.eager))
+
+
 class DossierModelView(ModelView):
     """Base of every dossier screen."""
 
     page_size = 25
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        if isinstance(self.datamodel, DossierInterface):
+            relationships = sa_inspect(self.datamodel.obj).relationships.keys()
+            shown = dict.fromkeys([*self.list_columns, *self.show_columns])
+            self.datamodel.eager = tuple(c for c in shown if c in relationships)
 
     # FAB shows every related view on a master page, whatever the reader may
     # list: the official page would otherwise open the integrity file to a clerk.
@@ -139,13 +250,19 @@ class RecordView(DossierModelView):
         return widgets
 
     def _audit_read(self, pk) -> None:
+        from sqlalchemy.orm import Session
+
         from security import audit
 
         model = self.datamodel.obj
         if any("plain" in c.info for c in model.__table__.columns):
-            audit.record("read", object_type=model.__tablename__, object_id=pk,
-                         details={"page": request.args.get("page_" + self.__class__.__name__, "0")} if pk is None else None)
-            db.session.commit()
+            # A transaction of its own: committing the page's session would make
+            # versioning inspect, and expire, every row the page is about to show.
+            with Session(db.engine) as session:
+                audit.record("read", object_type=model.__tablename__, object_id=pk, session=session,
+                             details={"page": request.args.get("page_" + self.__class__.__name__, "0")}
+                             if pk is None else None)
+                session.commit()
 
     @property
     def add_row_message(self):

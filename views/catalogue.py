@@ -11,7 +11,6 @@ from urllib.parse import quote
 
 from flask import Response, abort, g, request, stream_with_context, url_for
 from flask_appbuilder import expose, has_access
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf.file import FileField
 from flask_appbuilder.models.filters import BaseFilter
@@ -26,7 +25,7 @@ from models.labels import LABELS
 from security import audit, roles, scope
 from storage import attachments, formats
 
-from .base import RecordView, metadata_attrs
+from .base import DossierInterface, RecordView, metadata_attrs
 from .dossier import ENTRY_COLUMNS, SOURCE_COLUMNS
 
 ENTRY_FIELDS = ["material_class", "title", "formed_on", "forming_unit", "page_count"]
@@ -134,7 +133,7 @@ def document_response(body, media_type: str, disposition: str, policy: str = DOC
 
 
 class MaterialView(RecordView):
-    datamodel = SQLAInterface(Material)
+    datamodel = DossierInterface(Material)
     list_title = _l("Materials")
     show_title = _l("Material")
     add_title = _l("File a document")
@@ -146,7 +145,8 @@ class MaterialView(RecordView):
     add_columns = ["official", *ENTRY_FIELDS, "upload", *SOURCE_COLUMNS]
     # The file itself never changes: a different document is a new material.
     edit_columns = [*ENTRY_FIELDS, *SOURCE_COLUMNS]
-    search_columns = ["official", "material_class", "title", "formed_on", "forming_unit"]
+    # Not "official": its filter would offer every official in a select (see views.dossier).
+    search_columns = ["material_class", "title", "formed_on", "forming_unit"]
     base_order = ("formed_on", "desc")
     base_filters = [["id", ReadableMaterials, None]]
     show_template = "dossier/material_show.html"

@@ -6,7 +6,6 @@ from datetime import date, timedelta
 
 from flask import flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
@@ -18,7 +17,7 @@ from models.collection import deadline_days
 from models.evaluation import AnnualAssessment
 from models.labels import LABELS
 
-from .base import DossierModelView, metadata_attrs
+from .base import DossierInterface, DossierModelView, metadata_attrs
 from .workflow import row_of
 
 
@@ -29,7 +28,7 @@ def section_choices():
 class ReceiptView(DossierModelView):
     """Material is logged when it arrives; entries made from a receipt link back to it."""
 
-    datamodel = SQLAInterface(CollectionReceipt)
+    datamodel = DossierInterface(CollectionReceipt)
     list_title = show_title = _l("Collection register")
     add_title = _l("Register received material")
     edit_title = _l("Edit a register entry")

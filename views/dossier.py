@@ -2,7 +2,6 @@
 
 from flask import abort, g, url_for
 from flask_appbuilder import expose, has_access
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
@@ -10,7 +9,7 @@ from models import SECTIONS, Official, workflow
 
 from security import scope
 
-from .base import RecordView, metadata_attrs
+from .base import DossierInterface, RecordView, metadata_attrs
 
 SOURCE_COLUMNS = ["source_channel", "source_department", "received_on"]
 ENTRY_COLUMNS = ["review_state", "entered_by", "entered_at", "changed_by", "changed_at"]
@@ -39,7 +38,7 @@ def section_view(model) -> type:
     # Encrypted fields cannot be searched by the database.
     encrypted = {c.key for c in model.__table__.columns if "plain" in c.info}
     attrs = {
-        "datamodel": SQLAInterface(model),
+        "datamodel": DossierInterface(model),
         "list_title": model.section_label,
         "show_title": model.section_label,
         "add_title": model.section_label,
@@ -49,7 +48,9 @@ def section_view(model) -> type:
         "add_columns": ["official", *content, *SOURCE_COLUMNS],
         # A record never moves to another official's dossier.
         "edit_columns": [*content, *SOURCE_COLUMNS],
-        "search_columns": ["official", *[c for c in content if c != "training" and c not in encrypted]],
+        # Not "official": its filter would offer every official in a select (the
+        # official page lists their records instead).
+        "search_columns": [c for c in content if c != "training" and c not in encrypted],
         "base_order": (model.order_by[0], "desc"),
         "show_template": "dossier/record_show.html",
         "extra_args": {"history_table": model.__tablename__},
@@ -71,7 +72,7 @@ CONTACT_COLUMNS = ["office_phone", "mobile", "email"]
 class OfficialView(RecordView):
     """The official page: basic information, then every section on its own tab."""
 
-    datamodel = SQLAInterface(Official)
+    datamodel = DossierInterface(Official)
     list_title = _l("Officials")
     show_title = _l("Official's dossier")
     add_title = _l("Add official")

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.extensions import db
 from models import BY_KEY, BY_TABLE, SECTIONS, Official, validation, workflow
 
-from .workflow import display, field_label, row_of
+from .workflow import display, field_label, rows_of
 
 # The official is the source (channel "self"); these are set, not asked.
 SET_FOR_SELF = ["official", "source_channel", "source_department", "received_on"]
@@ -25,6 +25,8 @@ def set_for_self(form, official) -> None:
         if name in form:
             form[name].data = value
     form._official = official
+    # The official field offers only the form's official (views.base.official_field).
+    g.form_official_id = official.id
 
 
 def own_official() -> Official:
@@ -64,7 +66,7 @@ class MyDossierView(BaseView):
                  for c in ("name", "gender", "birth_date", "ethnicity", "native_place", "political_status",
                            "education", "degree", "work_start_date", "party_join_date", "department_id", "post",
                            "office_phone", "mobile", "email")]
-        requests = [row_of(i) for i in workflow.pending_items(db.session, workflow.PENDING, author=g.user.id)]
+        requests = rows_of(workflow.pending_items(db.session, workflow.PENDING, author=g.user.id))
         return self.render_template("dossier/my_dossier.html", title=_("My dossier"), official=official,
                                     basic=basic, sections=sections, requests=requests)
 

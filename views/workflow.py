@@ -65,7 +65,16 @@ class Row:
     file_url: str | None = None
 
 
-def row_of(item) -> Row:
+def rows_of(items) -> list[Row]:
+    """Rows of many items, their rejection reasons read in one query."""
+    rejections = workflow.last_rejections(db.session, items)
+    return [row_of(item, rejections.get((item.__tablename__, item.id))) for item in items]
+
+
+_LOOK_UP = object()
+
+
+def row_of(item, rejection=_LOOK_UP) -> Row:
     if isinstance(item, ChangeRequest):
         model = item.target_model
         old, new = item.original_values, item.proposed_values
@@ -81,7 +90,8 @@ def row_of(item) -> Row:
         section = str(model.section_label)
         edit_url = url_for(f"{model.__name__}View.edit", pk=item.id) if item.review_state == workflow.DRAFT else None
         history_url = url_for("HistoryView.record", table=item.__tablename__, record_id=item.id)
-    rejection = workflow.last_rejection(db.session, item) if item.review_state == workflow.DRAFT else None
+    if rejection is _LOOK_UP:
+        rejection = workflow.last_rejection(db.session, item) if item.review_state == workflow.DRAFT else None
     official = item if isinstance(item, Official) else item.official
     return Row(
         key=workflow.item_key(item), section=section, official=str(official), official_id=official.id,
@@ -133,7 +143,7 @@ class MyDraftsView(BaseView):
     @has_access
     def list(self):
         items = workflow.pending_items(db.session, workflow.PENDING, author=g.user.id)
-        return self.render_template("dossier/my_drafts.html", rows=[row_of(i) for i in items],
+        return self.render_template("dossier/my_drafts.html", rows=rows_of(items),
                                     title=_("My drafts"))
 
     @expose("/submit", methods=["POST"])
@@ -169,7 +179,7 @@ class ReviewQueueView(BaseView):
     @has_access
     def list(self):
         items = workflow.queue(db.session, g.user, self.stage)
-        return self.render_template("dossier/review_queue.html", rows=[row_of(i) for i in items],
+        return self.render_template("dossier/review_queue.html", rows=rows_of(items),
                                     title=self.title, stage=self.stage)
 
     @expose("/decide", methods=["POST"])
@@ -201,7 +211,11 @@ class QueueCount:
         user = g.get("user")
         if user is None or not getattr(user, "is_authenticated", False):
             return str(self.text)
-        return f"{self.text} ({len(workflow.queue(db.session, user, self.stage))})"
+        # The menu is drawn on every page: count once per request, in the database.
+        counts = g.setdefault("_queue_counts", {})
+        if self.stage not in counts:
+            counts[self.stage] = workflow.queue_count(db.session, user, self.stage)
+        return f"{self.text} ({counts[self.stage]})"
 
     def __html__(self):
         return str(self)

@@ -20,6 +20,7 @@ from sqlalchemy import exc, func, select, text
 from models.audit import AuditChainHead, AuditEvent
 from security import audit
 from tests.conftest import DEMO_PASSWORD, make_app
+from tests.helpers import as_attacker
 
 
 class Trail:
@@ -59,22 +60,7 @@ class Trail:
 
     def as_attacker(self, *statements, **params):
         """Run SQL with the append-only triggers switched off, then switch them back on."""
-        with self.db.engine.begin() as conn:
-            if self.kind == "postgresql":
-                conn.execute(text("SET LOCAL session_replication_role = replica"))
-                for statement in statements:
-                    conn.execute(text(statement), params)
-                return
-            triggers = conn.execute(text(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
-                "AND tbl_name IN ('audit_event', 'audit_chain_head')"
-            )).all()
-            for name, _sql in triggers:
-                conn.execute(text(f"DROP TRIGGER {name}"))
-            for statement in statements:
-                conn.execute(text(statement), params)
-            for _name, sql in triggers:
-                conn.execute(text(sql))
+        as_attacker(self.db.engine, *statements, **params)
 
     def close(self):
         self.session.rollback()

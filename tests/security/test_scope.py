@@ -70,9 +70,17 @@ def test_a_file_outside_the_scope_is_not_served(db, login_as, make_official, mak
     assert login_as("archivist").get(f"/materialview/download/{material.id}").status_code == 200
 
 
-def test_the_officials_offered_in_forms_are_those_in_scope(login_as, two_departments):
-    page = login_as("clerk").get("/workexperienceview/add").get_data(as_text=True)
-    assert "本部门甲" in page and "外部门乙" not in page
+def test_a_form_takes_only_an_official_in_scope(db, login_as, two_departments):
+    """Forms offer the official they are for; one outside the user's departments is no choice at all."""
+    clerk = login_as("clerk")
+    row = {"unit": "市档案局", "post": "科员", "start_date": "2015-03-01", "end_date": "2016-03-01",
+           "source_channel": "hr", "received_on": ""}
+    theirs, ours = two_departments["theirs"], two_departments["ours"]
+    refused = clerk.post("/workexperienceview/add", data={**row, "official": str(theirs.id)})
+    assert refused.status_code == 200 and "外部门乙" not in refused.get_data(as_text=True)
+    assert pending(db, WorkExperience, official_id=theirs.id, unit="市档案局") == []
+    assert clerk.post("/workexperienceview/add", data={**row, "official": str(ours.id)}).status_code == 302
+    assert len(pending(db, WorkExperience, official_id=ours.id, unit="市档案局")) == 1
 
 
 def test_a_clerk_cannot_enter_an_official_into_another_department(db, login_as, factory, departments):

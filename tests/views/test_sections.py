@@ -8,6 +8,7 @@ from sqlalchemy_continuum import version_class
 
 from models import SECTIONS, ChangeRequest, Official
 from models.career import WorkExperience
+from models.training import Training
 from tests.helpers import form_data, messages, pending, row_count, sample_rows
 
 
@@ -139,3 +140,20 @@ def test_editing_approved_basic_information_makes_a_change_request(db, login_as,
     (request,) = pending(db, ChangeRequest)
     assert request.proposed_values == {"post": "一级调研员"} and request.original_values == {"post": old_post}
     assert request.entered_by_id == users["clerk"].id
+
+
+def test_the_add_form_offers_only_the_official_it_was_opened_for(db, login_as, make_official):
+    """A select of every official would load the whole archive for each form (and each post)."""
+    import re as _re
+
+    mine = make_official()
+    clerk = login_as("clerk")
+    html = clerk.get("/trainingview/add").get_data(as_text=True)
+    select = _re.search(r'<select[^>]*name="official".*?</select>', html, _re.S).group(0)
+    assert not _re.findall(r'<option value="\d+"', select)
+    assert "请打开官员页面" in html
+    # Posting names the official, and only that one is looked up and accepted.
+    row = {"name": "档案业务培训", "start_date": "2024-03-01", "end_date": "2024-03-02", "hours": "16",
+           "source_channel": "hr", "received_on": ""}
+    assert clerk.post("/trainingview/add", data={**row, "official": str(mine.id)}).status_code == 302
+    assert [t.official_id for t in pending(db, Training)] == [mine.id]
