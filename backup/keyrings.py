@@ -88,12 +88,7 @@ def purge(targets, official_id: int) -> dict[str, str | None]:
         try:
             if not Path(target).is_dir():
                 raise KeyringError(f"target {target} is not reachable")
-            for path in generations(target):
-                content = json.loads(path.read_text(encoding="utf-8"))
-                kept = [entry for entry in content["data_keys"] if entry[0] != official_id]
-                if len(kept) != len(content["data_keys"]):
-                    content["data_keys"] = kept
-                    _write_atomic(path, content)
+            reconcile(target, {official_id})
             outcome[str(target)] = None
         except (OSError, ValueError, KeyringError) as error:
             outcome[str(target)] = str(error)

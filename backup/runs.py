@@ -15,7 +15,6 @@ import os
 import shutil
 import socket
 import time
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -145,17 +144,6 @@ def prune_changes() -> int:
 
 # --- a run ----------------------------------------------------------------------------------
 
-@dataclass
-class Echo:
-    """Where progress goes besides the run's row (the command line)."""
-
-    write: object = None
-
-    def __call__(self, text: str) -> None:
-        if self.write:
-            self.write(text)
-
-
 def request(kind: str, user_id: int | None) -> BackupRun:
     """A backup the scheduler will run (the "back up now" button)."""
     run = BackupRun(kind=kind, trigger="request", requested_by_id=user_id, state="requested")
@@ -174,7 +162,7 @@ def run_backup(full: bool = False, trigger: str = "command", run: BackupRun | No
                echo=None) -> BackupRun:
     """Back up to every configured target; the run, as recorded. Raises (after
     recording the run as failed) when the backup content itself cannot be made."""
-    echo = Echo(echo)
+    echo = echo or (lambda _text: None)  # progress beside the run's row: the command line
     mark_interrupted()
     configured = targets()
     if not configured:
@@ -208,7 +196,7 @@ def _audit(run: BackupRun, seconds: float) -> None:
     db.session.commit()
 
 
-def _run(run: BackupRun, configured: list[str], full: bool, echo: Echo) -> None:
+def _run(run: BackupRun, configured: list[str], full: bool, echo) -> None:
     reachable, copies = [], {}
     for target in configured:
         copy = BackupCopy(run=run, target=target)
@@ -315,7 +303,7 @@ def _run(run: BackupRun, configured: list[str], full: bool, echo: Echo) -> None:
         forget_old_chains([c.target for c in landed], echo)
 
 
-def forget_old_chains(where: list[str], echo: Echo) -> None:
+def forget_old_chains(where: list[str], echo) -> None:
     """Keep the newest BACKUP_KEEP_CHAINS chains (a full and its incrementals) per target."""
     keep = current_app.config.get("BACKUP_KEEP_CHAINS", 4)
     for target in where:

@@ -365,14 +365,8 @@ def pending_count(session, state: str, *, authors=None, not_author=None) -> int:
 
 def queue_count(session, user, stage: str) -> int:
     """``len(queue(session, user, stage))``, counted by the database."""
-    if stage == "first":
-        if not has_permission(user, FIRST_REVIEW):
-            return 0
-        authors = colleagues_of(session, user.id)
-        return pending_count(session, SUBMITTED, authors=authors) if authors else 0
-    if not has_permission(user, FINAL_REVIEW):
-        return 0
-    return pending_count(session, FIRST_APPROVED, not_author=user.id)
+    waiting = _waiting_for(session, user, stage)
+    return 0 if waiting is None else pending_count(session, waiting[0], **waiting[1])
 
 
 def colleagues_of(session, user_id) -> set[int]:
@@ -390,15 +384,21 @@ def colleagues_of(session, user_id) -> set[int]:
     return (set(staff) | set(officials)) - {user_id}
 
 
-def queue(session, user, stage: str) -> list:
-    """The items waiting for ``user`` at ``stage`` ("first" or "final")."""
+def _waiting_for(session, user, stage: str):
+    """(state, whose entries) of ``user``'s queue at ``stage``; None if they have no such queue."""
     if stage == "first":
         if not has_permission(user, FIRST_REVIEW):
-            return []
-        return pending_items(session, SUBMITTED, authors=colleagues_of(session, user.id))
+            return None
+        return SUBMITTED, {"authors": colleagues_of(session, user.id)}
     if not has_permission(user, FINAL_REVIEW):
-        return []
-    return pending_items(session, FIRST_APPROVED, not_author=user.id)
+        return None
+    return FIRST_APPROVED, {"not_author": user.id}
+
+
+def queue(session, user, stage: str) -> list:
+    """The items waiting for ``user`` at ``stage`` ("first" or "final")."""
+    waiting = _waiting_for(session, user, stage)
+    return [] if waiting is None else pending_items(session, waiting[0], **waiting[1])
 
 
 def awaits(session, user, item) -> bool:
