@@ -18,9 +18,9 @@ INSTANCE_DIR = Path(os.environ.get("DOSSIER_INSTANCE_DIR", BASE_DIR / "instance"
 
 DOSSIER_ENV = os.environ.get("DOSSIER_ENV", "development")
 
-# Known so that start-up can refuse it in production; fine for a newcomer's laptop.
-DEFAULT_SECRET_KEY = "development-only-secret-change-me"
-SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+# The session signing key. None: outside production, a random secret created for this
+# instance on first run (instance/secret.key, 0600); production refuses to start without one.
+SECRET_KEY = os.environ.get("SECRET_KEY")
 
 
 def database_url(url: str | None) -> str:
@@ -52,6 +52,10 @@ FAB_INDEX_VIEW = "views.home.HomeView"
 AUTH_TYPE = AUTH_DB
 AUTH_ROLE_ADMIN = "Admin"
 AUTH_ROLE_PUBLIC = "Public"
+# In a system of three separate officers (三员分立) nobody holds every permission: FAB's
+# Admin is a built-in role granting nothing (so FAB never fills it), and no account can
+# be given it (security.approvals).
+FAB_ROLES = {AUTH_ROLE_ADMIN: []}
 AUTH_USER_REGISTRATION = False
 
 # The UI speaks Simplified Chinese unless the user picks another language.
@@ -63,17 +67,22 @@ LANGUAGES = {
     "en": {"flag": "gb", "name": "English"},
 }
 
-# Idle sessions end (§6.1.2): the lifetime restarts with every request.
-PERMANENT_SESSION_LIFETIME = timedelta(minutes=30)
+# Idle sessions end (§6.1.2) after SESSION_IDLE_MINUTES, with an audit event and a message
+# (security.session_guard). The cookie itself lives longer, so that the app, not the
+# browser, is the one that ends an idle session and can say so.
+SESSION_IDLE_MINUTES = 30
+PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
 SESSION_REFRESH_EACH_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # Behind TLS (production), cookies travel only over HTTPS. DOSSIER_BEHIND_PROXY
-# trusts one proxy's X-Forwarded-For/-Proto, so client addresses (audit trail,
-# reading terminals) and the scheme are the real ones.
+# trusts the X-Forwarded-For/-Proto of one proxy, and only of a request that comes
+# from one of DOSSIER_TRUSTED_PROXIES, so client addresses (audit trail, sign-in
+# rate limit, reading terminals) and the scheme are the real ones.
 SESSION_COOKIE_SECURE = DOSSIER_ENV == "production"
 REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
 DOSSIER_BEHIND_PROXY = False
+DOSSIER_TRUSTED_PROXIES = ["127.0.0.1/32", "::1/128"]
 
 # Account security (§6.1.2), checked by security.accounts.
 PASSWORD_MIN_LENGTH = 12
@@ -111,6 +120,12 @@ DOSSIER_KEYSTORE_URL = os.environ.get("DOSSIER_KEYSTORE_URL")
 DOSSIER_AUDIT_KEY_FILE = os.environ.get("DOSSIER_AUDIT_KEY_FILE")
 DOSSIER_AUDIT_SIGNING_KEY_FILE = os.environ.get("DOSSIER_AUDIT_SIGNING_KEY_FILE")
 DOSSIER_AUDIT_CHECKPOINT_FILE = os.environ.get("DOSSIER_AUDIT_CHECKPOINT_FILE")
+
+# The writer signs the audit chain's head into the checkpoint log (and its copy on every
+# backup target) after this many events or seconds, whichever comes first
+# (security.checkpointing): the most that could be cut from the end of the trail unseen.
+AUDIT_CHECKPOINT_EVERY_EVENTS = 100
+AUDIT_CHECKPOINT_EVERY_SECONDS = 60
 
 # Days within which material received must be entered (§3.2 及时录入).
 DOSSIER_ENTRY_DEADLINE_DAYS = 15
@@ -164,6 +179,10 @@ for _name, _cast in (
     ("PASSWORD_MAX_AGE_DAYS", int),
     ("CONSULTATION_TERMINALS", lambda value: [t.strip() for t in value.split(",") if t.strip()]),
     ("DOSSIER_BEHIND_PROXY", lambda value: value.lower() in ("1", "true", "yes")),
+    ("DOSSIER_TRUSTED_PROXIES", lambda value: [t.strip() for t in value.split(",") if t.strip()]),
+    ("SESSION_IDLE_MINUTES", int),
+    ("AUDIT_CHECKPOINT_EVERY_EVENTS", int),
+    ("AUDIT_CHECKPOINT_EVERY_SECONDS", int),
     ("ATTACHMENT_TYPES", lambda value: [t.strip() for t in value.split(",") if t.strip()]),
     ("DOSSIER_BACKUP_TARGETS", lambda value: [t.strip() for t in value.split(os.pathsep) if t.strip()]),
     ("RESTORE_TEST_DATABASE_URL", str),

@@ -26,13 +26,32 @@ def check_configuration(config) -> None:
     if unknown:
         raise ConfigurationError(f"ATTACHMENT_TYPES names unknown formats: {', '.join(sorted(unknown))} "
                                  f"(known: {', '.join(FORMATS)})")
+    if config.get("SECRET_KEY") in PUBLISHED_SECRETS:
+        raise ConfigurationError("SECRET_KEY is a published value that anyone can sign sessions with: "
+                                 "leave it unset (a random one is created for this instance) or set a random secret.")
     if config.get("DOSSIER_ENV") == "production":
-        if config.get("SECRET_KEY") in (None, "", config.get("DEFAULT_SECRET_KEY")):
-            raise ConfigurationError(
-                "SECRET_KEY is the development default: set a random secret for production."
-            )
+        if not config.get("SECRET_KEY"):
+            raise ConfigurationError("SECRET_KEY is not set: set a random secret for production.")
         if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
             log.warning("Production is running on the embedded SQLite database.")
+
+
+# Secrets printed in earlier releases and in FAB's examples: a cookie signed with one
+# of them would open the app without a password.
+PUBLISHED_SECRETS = {"development-only-secret-change-me", r"\2\1thisismyscretkey\1\2\e\y\y\h", "changeme",
+                     "secret", "dev"}
+
+
+def instance_secret(app) -> str:
+    """Outside production, the instance's own random session key, created on first run."""
+    import secrets
+
+    from security.files import create_exclusive
+
+    path = Path(app.instance_path) / "secret.key"
+    if create_exclusive(path, secrets.token_urlsafe(48).encode() + b"\n"):
+        log.warning("Created a session signing key for this instance at %s.", path)
+    return path.read_text(encoding="utf-8").strip()
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -42,9 +61,14 @@ def create_app(overrides: dict | None = None) -> Flask:
         app.config.from_envvar("DOSSIER_CONFIG")
     app.config.update(overrides or {})
     check_configuration(app.config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret(app)
     if app.config.get("MAX_CONTENT_LENGTH") is None:
         app.config["MAX_CONTENT_LENGTH"] = app.config["ATTACHMENT_MAX_BYTES"] + 1024 * 1024
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    from security.files import private_sqlite
+
+    private_sqlite(app.config["SQLALCHEMY_DATABASE_URI"])
 
     import models  # noqa: F401  (maps and versions every table before FAB starts)
 
@@ -52,9 +76,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     from security import keys
 
     keys.init_app(app)
-    from security import audit
+    from security import audit, checkpointing
 
     audit.init_app(app)
+    checkpointing.install()
     db.init_app(app)
     # Every POST is checked, the workflow's own forms included, not only FAB's.
     csrf.init_app(app)
@@ -72,7 +97,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         # the department scope) must never outlive its request, even where an
         # application context is shared between requests (the test client).
         for name in ("_login_user", "user", "dossier_scope", "change_request", "_dossier_reach",
-                     "_closed_materials", "_dossier_grants", "_queue_counts", "form_official_id"):
+                     "_closed_materials", "_dossier_grants", "_queue_counts", "form_official_id", "held_grants"):
             g.pop(name, None)
 
     # First of all hooks: FAB's own hook reads the user into g.user.
@@ -88,9 +113,9 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     session_guard.init_app(app)
     if app.config.get("DOSSIER_BEHIND_PROXY"):
-        from werkzeug.middleware.proxy_fix import ProxyFix
+        from security.proxy import TrustedProxyFix
 
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
+        app.wsgi_app = TrustedProxyFix(app.wsgi_app, app.config["DOSSIER_TRUSTED_PROXIES"])
 
     from .cli import dossier
 

@@ -55,9 +55,12 @@ def initialise() -> InitReport:
     sm = appbuilder.sm
     sm.add_role(sm.auth_role_admin)
     sm.add_role(sm.auth_role_public)
-    # Creates the permission rows of every registered view and menu (and gives
-    # them all to FAB's Admin role, which no account of the product holds).
+    # Creates the permission rows of every registered view and menu. FAB's Admin is a
+    # built-in role granting nothing (config.FAB_ROLES); what an older release gave it goes.
     appbuilder.add_permissions(update_perms=True)
+    admin = sm.find_role(sm.auth_role_admin)
+    if admin.permissions:
+        admin.permissions = []
     report.grants_added = sync_roles(sm)
     db.session.commit()
     return report

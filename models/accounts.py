@@ -21,6 +21,15 @@ class AccountSecurity(Model):
     totp_last_step = Column(BigInteger)
     # Wrong codes since the last good one; too many end the sign-in and lock the account.
     totp_failures = Column(Integer, nullable=False, default=0, server_default="0")
+    # Copied into each session at sign-in and compared on every request: raising it ends
+    # every session of the account (logout, password change, lock, disable, new roles).
+    session_generation = Column(Integer, nullable=False, default=0, server_default="0")
+    # Wrong passwords since the last good one, counted by one conditional UPDATE per attempt.
+    login_failures = Column(Integer, nullable=False, default=0, server_default="0")
+    # Who last chose this account's password or reset its second factor, if not its owner:
+    # this account may never approve that person's permission requests (security.approvals).
+    # Kept when the owner changes the password: whoever chose it may have been the "owner".
+    credentials_set_by_id = Column(Integer)
 
 
 class PasswordHistory(Model):

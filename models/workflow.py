@@ -27,6 +27,7 @@ from sqlalchemy.orm import relationship
 
 from .base import EntryMixin
 from .encryption import Sensitive, pending_changes, sensitive_column, sensitive_fields, stored_plaintext
+from .reading import UNIT_WIDE, closed_to, has_permission, readable, unit_reviewed  # noqa: F401
 
 DRAFT, SUBMITTED, FIRST_APPROVED, APPROVED = "draft", "submitted", "first_approved", "approved"
 PENDING = (DRAFT, SUBMITTED, FIRST_APPROVED)
@@ -145,14 +146,6 @@ def decode(model, raw: dict) -> dict:
 # ---------------------------------------------------------------- who may act
 
 
-def has_permission(user, permission: tuple) -> bool:
-    from flask import current_app
-
-    name, view = permission
-    # The security manager reads a user's grants once per request (security.manager.grants_of).
-    return (view, name) in current_app.appbuilder.sm.grants_of([role.id for role in user.roles])
-
-
 def departments_of(session, user_id) -> set[int]:
     """A member of staff's departments; an official's account belongs to the official's."""
     from .official import Official
@@ -164,6 +157,11 @@ def departments_of(session, user_id) -> set[int]:
         .execution_options(include_pending=True, all_departments=True)
     )
     return staff | set(own)
+
+
+def section_of(item):
+    """The section model an item belongs to (a change request: the record it changes)."""
+    return item.target_model if isinstance(item, ChangeRequest) else type(item)
 
 
 def record_of(item):
@@ -188,7 +186,12 @@ def check(session, actor, item, action: str, reason: str | None = None) -> Trans
         raise WorkflowError("not_reviewer", _("You are not a reviewer for this stage."))
     if actor.id == item.entered_by_id:
         raise WorkflowError("own_entry", _("Nobody may review their own entry."))
-    if transition.same_department and not (
+    if not readable(item, closed_to(actor)):
+        raise WorkflowError("unreadable", _("You may not read this section, so you cannot review it."))
+    if transition.same_department and unit_reviewed(section_of(item)):
+        if not has_permission(actor, UNIT_WIDE):
+            raise WorkflowError("unit_review", _("The first review of this section belongs to the unit head."))
+    elif transition.same_department and not (
         departments_of(session, actor.id) & departments_of(session, item.entered_by_id)
     ):
         raise WorkflowError("other_department", _("First review belongs to the head of the author's own department."))
@@ -317,99 +320,6 @@ def check_delete(item, actor) -> None:
         raise WorkflowError("not_author", _("Only the author can delete a draft."))
 
 
-# ---------------------------------------------------------------- queues
-
-
-def reviewable_models():
-    from .sections import DOSSIER_MODELS
-
-    return (*DOSSIER_MODELS, ChangeRequest)
-
-
-def pending_items(session, state: str | tuple, *, authors=None, author=None, not_author=None) -> list:
-    """Records and change requests in ``state``, oldest change first."""
-    states = (state,) if isinstance(state, str) else state
-    items = []
-    from sqlalchemy.orm import selectinload
-
-    for model in reviewable_models():
-        # Each row shows its official and its author: loaded per table, not per row.
-        query = (select(model).where(model.review_state.in_(states)).execution_options(include_pending=True)
-                 .options(*(selectinload(getattr(model, name)) for name in ("official", "entered_by")
-                            if name in model.__mapper__.relationships)))
-        if author is not None:
-            query = query.where(model.entered_by_id == author)
-        if not_author is not None:
-            query = query.where(model.entered_by_id != not_author)
-        if authors is not None:
-            query = query.where(model.entered_by_id.in_(authors))
-        items.extend(session.scalars(query))
-    return sorted(items, key=lambda item: (item.changed_at, item.__tablename__, item.id))
-
-
-def pending_count(session, state: str, *, authors=None, not_author=None) -> int:
-    """How many records and change requests are in ``state``: one statement for every table."""
-    from sqlalchemy import func, literal, union_all
-
-    parts = []
-    for model in reviewable_models():
-        table = model.__table__
-        part = select(literal(1).label("one")).select_from(table).where(table.c.review_state == state)
-        if not_author is not None:
-            part = part.where(table.c.entered_by_id != not_author)
-        if authors is not None:
-            part = part.where(table.c.entered_by_id.in_(authors))
-        parts.append(part)
-    return session.scalar(select(func.count()).select_from(union_all(*parts).subquery()))
-
-
-def queue_count(session, user, stage: str) -> int:
-    """``len(queue(session, user, stage))``, counted by the database."""
-    waiting = _waiting_for(session, user, stage)
-    return 0 if waiting is None else pending_count(session, waiting[0], **waiting[1])
-
-
-def colleagues_of(session, user_id) -> set[int]:
-    """Users sharing a department with ``user_id``: whose entries they first-review."""
-    from .official import Official
-    from .organisation import StaffDepartment
-
-    departments = departments_of(session, user_id)
-    staff = session.scalars(select(StaffDepartment.user_id).where(StaffDepartment.department_id.in_(departments)))
-    officials = session.scalars(
-        select(Official.account_id)
-        .where(Official.department_id.in_(departments), Official.account_id.is_not(None))
-        .execution_options(include_pending=True, all_departments=True)
-    )
-    return (set(staff) | set(officials)) - {user_id}
-
-
-def _waiting_for(session, user, stage: str):
-    """(state, whose entries) of ``user``'s queue at ``stage``; None if they have no such queue."""
-    if stage == "first":
-        if not has_permission(user, FIRST_REVIEW):
-            return None
-        return SUBMITTED, {"authors": colleagues_of(session, user.id)}
-    if not has_permission(user, FINAL_REVIEW):
-        return None
-    return FIRST_APPROVED, {"not_author": user.id}
-
-
-def queue(session, user, stage: str) -> list:
-    """The items waiting for ``user`` at ``stage`` ("first" or "final")."""
-    waiting = _waiting_for(session, user, stage)
-    return [] if waiting is None else pending_items(session, waiting[0], **waiting[1])
-
-
-def awaits(session, user, item) -> bool:
-    """Whether ``item`` is in one of ``user``'s review queues (so they may open it)."""
-    if item.review_state == SUBMITTED:
-        return has_permission(user, FIRST_REVIEW) and item.entered_by_id in colleagues_of(session, user.id)
-    if item.review_state == FIRST_APPROVED:
-        return has_permission(user, FINAL_REVIEW) and item.entered_by_id != user.id
-    return False
-
-
 def find_item(session, key: str):
     """An item from its "table:id" key, pending or not; None if there is none."""
     table, _sep, raw_id = key.partition(":")
@@ -448,3 +358,9 @@ def last_rejection(session, item) -> "ReviewDecision | None":
         .order_by(ReviewDecision.id.desc())
         .limit(1)
     ).first()
+
+
+# The review queues read these rules; they live in their own module (models.queues).
+from .queues import (  # noqa: E402,F401
+    awaits, colleagues_of, pending_count, pending_items, queue, queue_count, reviewable_models,
+)

@@ -14,7 +14,9 @@ from pathlib import Path
 from flask import current_app, g, has_request_context, request
 from flask_appbuilder.exceptions import PasswordComplexityValidationError
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from werkzeug.security import check_password_hash
 
 from models.accounts import AccountSecurity, PasswordHistory
@@ -77,14 +79,41 @@ def personal_facts(username=None, first_name=None, last_name=None, email=None, u
 
 
 def _target_user():
-    """Whose password a FAB form is setting: the user's own, or the one an administrator resets."""
-    sm = current_app.appbuilder.sm
+    """Whose password a FAB form is setting: the user's own, or the one an administrator resets
+    (resolved once, by ``reset_target``, the same way the reset itself resolves it)."""
     if request.endpoint and request.endpoint.startswith("ResetPasswordView"):
-        pk = request.args.get("pk")
-        return sm.get_user_by_id(int(pk)) if pk and pk.isdigit() else None
+        return reset_target()
     if request.endpoint and request.endpoint.startswith("ResetMyPasswordView"):
         return g.user
     return None
+
+
+def reset_target():
+    """The account of an administrator's password reset (``?pk=``), or None.
+
+    Only a plain run of digits names an account: ``" 11"``, ``"+11"`` or ``"11 "`` name
+    nothing, so no check can read one account while the reset writes another."""
+    from flask import abort
+
+    pk = request.args.get("pk", "")
+    if not re.fullmatch(r"[0-9]{1,18}", pk):
+        abort(404)
+    user = current_app.appbuilder.sm.get_user_by_id(int(pk))
+    if user is None:
+        abort(404)
+    return user
+
+
+def may_set_password(actor, user) -> None:
+    """Who may choose another account's password: never the holder of another officer's duty
+    for an officer (a second security administrator resets a security administrator's)."""
+    if actor is None or user is None or actor.id == user.id:
+        return
+    if _approves(user) and not _approves(actor):
+        # Otherwise whoever resets an approver's password could sign in as them and approve
+        # their own permission requests.
+        raise PasswordComplexityValidationError(_(
+            "Only another security administrator may reset the password of a security administrator."))
 
 
 def validate_password(password: str) -> None:
@@ -97,11 +126,7 @@ def validate_password(password: str) -> None:
     else:  # a new account: its facts are on the form being posted
         form = request.form
         facts = personal_facts(form.get("username"), form.get("first_name"), form.get("last_name"), form.get("email"))
-    if user is not None and user.id != g.user.id and _approves(user) and not _approves(g.user):
-        # Otherwise whoever resets an approver's password could sign in as them and approve
-        # their own permission requests.
-        raise PasswordComplexityValidationError(_(
-            "Only another security administrator may reset the password of a security administrator."))
+    may_set_password(g.user, user)
     problems = password_problems(password, facts)
     if user is not None and used_recently(user, password):
         problems.append(_("it is one of the last %(count)s passwords of this account", count=setting("PASSWORD_HISTORY")))
@@ -134,8 +159,10 @@ def state_of(session, user_id: int) -> AccountSecurity:
     return state
 
 
-def password_changed(session, user, old_hash: str | None, must_change: bool) -> None:
-    """Keep the old hash for the reuse rule; a password someone else chose must be changed."""
+def password_changed(session, user, old_hash: str | None, must_change: bool, set_by=None) -> None:
+    """Keep the old hash for the reuse rule; a password someone else chose must be changed.
+
+    ``set_by``: the person who chose it, if not the owner. Every session of the account ends."""
     if old_hash:
         session.add(PasswordHistory(user_id=user.id, password_hash=old_hash))
         keep = setting("PASSWORD_HISTORY")
@@ -146,6 +173,23 @@ def password_changed(session, user, old_hash: str | None, must_change: bool) -> 
     state = state_of(session, user.id)
     state.password_changed_at = datetime.now()
     state.must_change_password = must_change
+    if set_by is not None and set_by.id != user.id:
+        state.credentials_set_by_id = set_by.id
+    end_sessions(session, user.id)
+
+
+# ------------------------------------------------------------------ sessions
+
+
+def end_sessions(session, user_id: int) -> None:
+    """End every session of the account, in every browser and worker, from its next request."""
+    state = state_of(session, user_id)
+    state.session_generation = (state.session_generation or 0) + 1
+
+
+def session_generation(session, user_id: int) -> int:
+    state = session.get(AccountSecurity, user_id)
+    return state.session_generation if state is not None else 0
 
 
 def password_expired(session, user) -> bool:
@@ -167,14 +211,46 @@ def locked_until(session, user) -> datetime | None:
     return None
 
 
-def after_failure(session, user) -> datetime | None:
-    """Lock the account once it reaches the failure limit; the time it is locked until."""
-    if (user.fail_login_count or 0) < setting("LOCKOUT_FAILURES"):
-        return None
-    state = state_of(session, user.id)
-    state.locked_until = datetime.now() + timedelta(minutes=setting("LOCKOUT_MINUTES"))
-    user.fail_login_count = 0
-    return state.locked_until
+def reserve_attempt(engine, user) -> bool:
+    """Count one sign-in attempt before its password is checked; False when the account is
+    locked or as many attempts as the limit allows are already being checked.
+
+    One conditional UPDATE, committed on its own connection before the (slow) password
+    hash is computed: under any concurrency, across workers and hosts, no more than
+    ``LOCKOUT_FAILURES`` passwords are ever checked before the lock holds."""
+    limit = setting("LOCKOUT_FAILURES")
+    table = AccountSecurity.__table__
+    now = datetime.now()
+    with engine.begin() as conn:
+        # Another attempt may be creating the row at the same moment.
+        insert = {"postgresql": pg_insert, "sqlite": sqlite_insert}[engine.dialect.name]
+        conn.execute(insert(table).values(user_id=user.id, must_change_password=False).on_conflict_do_nothing())
+        counted = conn.execute(
+            update(table).where(table.c.user_id == user.id, table.c.login_failures < limit,
+                                or_(table.c.locked_until.is_(None), table.c.locked_until <= now))
+            .values(login_failures=table.c.login_failures + 1)
+        ).rowcount
+    return counted == 1
+
+
+def attempt_succeeded(engine, user) -> None:
+    table = AccountSecurity.__table__
+    with engine.begin() as conn:
+        conn.execute(update(table).where(table.c.user_id == user.id).values(login_failures=0))
+
+
+def attempt_failed(engine, user) -> datetime | None:
+    """After a wrong password: lock the account if this attempt reached the limit. Only one of
+    any number of concurrent attempts locks it; the time it is locked until, for that one."""
+    limit = setting("LOCKOUT_FAILURES")
+    table = AccountSecurity.__table__
+    until = datetime.now() + timedelta(minutes=setting("LOCKOUT_MINUTES"))
+    with engine.begin() as conn:
+        locked = conn.execute(
+            update(table).where(table.c.user_id == user.id, table.c.login_failures >= limit)
+            .values(locked_until=until, login_failures=0, session_generation=table.c.session_generation + 1)
+        ).rowcount
+    return until if locked == 1 else None
 
 
 # ------------------------------------------------------------------ second factor
@@ -247,6 +323,7 @@ def second_factor(session, user, code: str) -> bool:
     if state.totp_failures >= setting("LOCKOUT_FAILURES"):
         state.locked_until = datetime.now() + timedelta(minutes=setting("LOCKOUT_MINUTES"))
         state.totp_failures = 0
+        end_sessions(session, user.id)
     return False
 
 

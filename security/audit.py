@@ -31,6 +31,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from models.audit import AuditChainHead, AuditEvent
+from security.files import create_exclusive, private_file
 
 log = logging.getLogger(__name__)
 
@@ -59,25 +60,6 @@ def _production() -> bool:
     return current_app.config.get("DOSSIER_ENV") == "production"
 
 
-def _create_exclusive(path: Path, content: bytes, mode: int = 0o600) -> bool:
-    """Write ``path`` atomically unless it exists: several workers may start at once,
-    and none may read a half-written key or overwrite another's."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(content)
-        fh.flush()
-        os.fsync(fh.fileno())
-    try:
-        os.link(tmp, path)
-        return True
-    except FileExistsError:
-        return False
-    finally:
-        tmp.unlink()
-
-
 def _missing_key(path: Path, what: str, setting: str) -> None:
     if _production():
         raise AuditError(f"No {what} at {path}: set {setting} to a file created for this installation.")
@@ -90,7 +72,7 @@ def audit_key() -> bytes:
     if path not in cache:
         if not path.exists():
             _missing_key(path, "audit key", "DOSSIER_AUDIT_KEY_FILE")
-            if _create_exclusive(path, base64.b64encode(os.urandom(32)) + b"\n"):
+            if create_exclusive(path, base64.b64encode(os.urandom(32)) + b"\n"):
                 log.warning("Created a development audit key at %s: keep it out of the database and its dumps.", path)
         raw = path.read_bytes()
         key = raw if len(raw) == 32 else base64.b64decode(raw.strip(), validate=True)
@@ -117,14 +99,14 @@ def signing_key() -> Ed25519PrivateKey:
         pem = Ed25519PrivateKey.generate().private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         )
-        if _create_exclusive(path, pem):
+        if create_exclusive(path, pem):
             log.warning("Created a development checkpoint signing key at %s.", path)
     private = serialization.load_pem_private_key(path.read_bytes(), password=None)
     pub = public_key_path()
     if not pub.exists():
-        _create_exclusive(pub, private.public_key().public_bytes(
+        create_exclusive(pub, private.public_key().public_bytes(
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-        ), mode=0o644)
+        ))
     return private
 
 
@@ -243,6 +225,8 @@ def record(action: str, *, object_type=None, object_id=None, details=None, actor
     session.execute(update(HEAD).where(HEAD.c.id == 1).values(chain=values["chain"], key_id=key_id(key)))
     event = AuditEvent(**values)
     session.add(event)
+    # Read after the commit by security.checkpointing, which signs the head every so often.
+    session.info["dossier_audit_appended"] = True
     return event
 
 
@@ -274,14 +258,23 @@ def checkpoint(session) -> Checkpoint:
     signature = signing_key().sign(_signed_bytes(result.last_seq, result.last_chain, at))
     line = json.dumps({"seq": result.last_seq, "chain": result.last_chain, "at": at,
                        "signature": base64.b64encode(signature).decode()}, sort_keys=True)
-    path = checkpoint_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _append(private_file(checkpoint_path()), line)
+    from security.checkpointing import mirrors
+
+    for mirror in mirrors():
+        try:
+            _append(private_file(mirror), line)
+        except OSError as error:  # one unmounted medium must not stop the others or the app
+            log.warning("Checkpoint not copied to %s: %s", mirror, error)
+    return Checkpoint(result.last_seq, result.last_chain, at)
+
+
+def _append(path: Path, line: str) -> None:
     with open(path, "a", encoding="utf-8") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
         fh.write(line + "\n")
         fh.flush()
         os.fsync(fh.fileno())
-    return Checkpoint(result.last_seq, result.last_chain, at)
 
 
 class _CheckpointProblem(Exception):
@@ -290,13 +283,16 @@ class _CheckpointProblem(Exception):
 
 
 def read_checkpoints(last_only: bool = False) -> list[Checkpoint]:
-    """Every checkpoint line, each signature checked, ordered by seq."""
-    path = checkpoint_path()
-    if not path.exists():
-        return []
-    lines = [(n, text) for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text.strip()]
-    if last_only:
-        lines = lines[-1:]
+    """Every checkpoint line of the log and of its copies on the backup targets, each
+    signature checked, ordered by seq: a log rewound in one place is still caught."""
+    from security.checkpointing import mirrors
+
+    lines = []
+    for path in (checkpoint_path(), *mirrors()):
+        if not path.exists():
+            continue
+        found = [(n, text) for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text.strip()]
+        lines += found[-1:] if last_only else found
     if not lines:
         return []
     pub_path = public_key_path()

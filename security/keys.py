@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 
 from . import crypto
+from .files import create_exclusive, private_sqlite
 
 log = logging.getLogger(__name__)
 
@@ -74,11 +75,8 @@ def load_kek(config, instance_path: str) -> bytes:
         if not path.exists():
             if config.get("DOSSIER_ENV") == "production":
                 raise KeyError_("No key-encryption key: set DOSSIER_KEK_FILE (32 random bytes, base64) for production.")
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(base64.b64encode(crypto.new_key()) + b"\n")
-            log.warning("Created a development key-encryption key at %s: keep it out of backups.", path)
+            if create_exclusive(path, base64.b64encode(crypto.new_key()) + b"\n"):
+                log.warning("Created a development key-encryption key at %s: keep it out of backups.", path)
         kek = base64.b64decode(path.read_bytes().strip())
     if len(kek) != crypto.KEY_SIZE:
         raise KeyError_("The key-encryption key must be 32 bytes (base64-encoded).")
@@ -233,4 +231,5 @@ def keyring() -> KeyRing:
 def init_app(app) -> None:
     kek = load_kek(app.config, app.instance_path)
     url = app.config.get("DOSSIER_KEYSTORE_URL") or f"sqlite:///{Path(app.instance_path) / 'keystore.db'}"
+    private_sqlite(url)
     app.extensions["dossier_keyring"] = KeyRing(kek, url)

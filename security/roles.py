@@ -1,4 +1,4 @@
-"""Roles as data (shared/DESIGN.md §1, §5.1) and their synchronisation into FAB.
+"""Roles as data (§5.1) and their synchronisation into FAB.
 
 A role grants a tier per dossier area, optionally narrowed per section, plus
 permissions on the other screens. ``sync_roles`` writes them into FAB's tables;
@@ -35,9 +35,8 @@ ALL_AREAS = dict.fromkeys(AREAS)
 # are read through the catalogue page, preview and download.
 READ_EXTRAS = {"MaterialView": ("can_catalogue", "can_preview", "can_download")}
 
-# Material classes readable only by those who may read the matching sections:
-# class 8 (违规违纪违法处理处分) holds sanctions and violation findings.
-CLASS_GUARDS = {"8": ("SanctionView", "ViolationRecordView")}
+# Material classes readable only by those who may read the matching sections (class 8).
+from models.catalogue import CLASS_GUARDS  # noqa: E402,F401  (the data lives with the catalogue)
 
 # role → {area key or section key: tier}; a section key overrides its area.
 DOSSIER_ACCESS = {
@@ -59,9 +58,13 @@ DOSSIER_ACCESS = {
     "official": {},
 }
 
-# Whose dossiers a role reaches (§5.1, shared/DESIGN.md §5): every official, those of
-# the user's own departments (staff departments), only the user's own, or none. A
-# user holding several roles reaches the widest of them.
+# Whose dossiers a role reaches (§5.1): every official, those of the user's own
+# departments (staff departments), only the user's own, or none. A user holding
+# several roles reaches the widest of them. The scope is granted as a permission on
+# ``SCOPE_VIEW`` (``can_all``, ``can_department``, ``can_self``), never read from the
+# role's name, so renaming a role changes nothing and widening one waits for approval.
+from models.reading import SCOPE_VIEW  # noqa: E402  (review reads the unit-wide scope too)
+SCOPE_PERMISSIONS = ("can_all", "can_department", "can_self")
 ROLE_SCOPE = {
     "clerk": "department",
     "dept_head": "department",
@@ -107,11 +110,13 @@ OTHER_ACCESS = {
     },
     "archivist": {"DepartmentView": READ, "CodeItemView": READ, "ReceiptView": READ, **HISTORY, **BACKLOG,
                   **CONSULTATION_ARCHIVE, "BackupView": ("can_list", "can_request")},
-    "unit_head": {"DepartmentView": READ, **HISTORY, **BACKLOG, **READER},
+    # The unit head first-reviews what department heads may not read (models.workflow.UNIT_FIRST_REVIEW).
+    "unit_head": {"DepartmentView": READ, **FIRST_REVIEWER, **HISTORY, **BACKLOG, **READER},
     "inspector": {"DepartmentView": READ, **HISTORY, **READER},
     # Accounts belong to the system administrator ...
     "sysadmin": {
-        "UserDBModelView": DELETE + ("can_userinfo",),
+        # A lost authenticator: the reset is requested here and approved by a security officer.
+        "UserDBModelView": DELETE + ("can_userinfo", "resetsecondfactor"),
         "ResetPasswordView": FORM,
         "StaffDepartmentView": DELETE,
         "PermissionRequestView": ("can_list",),
@@ -119,7 +124,8 @@ OTHER_ACCESS = {
     },
     # ... roles and permissions to the security administrator ...
     "secadmin": {
-        "RoleModelView": DELETE,
+        # Every change of a role (permissions, name, a copy's permissions, deletion) is a request.
+        "RoleModelView": DELETE + ("copyrole",),
         "PermissionRequestView": ("can_list", "can_approve"),
         # A security administrator's password is reset by another one (security.accounts).
         "ResetPasswordView": FORM,
@@ -166,8 +172,12 @@ def permissions_of(role: str) -> set[tuple[str, str]]:
     from views import MENU
 
     grants: dict[str, tuple] = {f"{m.__name__}View": section_tier(role, m) for m in DOSSIER_MODELS}
-    for view, perms in {**OWN_ACCOUNT, **OTHER_ACCESS[role]}.items():
-        grants[view] = tuple(dict.fromkeys(grants.get(view, ()) + perms))
+    # Merged grant by grant: a role's own screens never take away what every account has.
+    for access in (OWN_ACCOUNT, OTHER_ACCESS[role]):
+        for view, perms in access.items():
+            grants[view] = tuple(dict.fromkeys(grants.get(view, ()) + perms))
+    if ROLE_SCOPE[role] != "none":
+        grants[SCOPE_VIEW] = (f"can_{ROLE_SCOPE[role]}",)
 
     pairs = {(perm, view) for view, perms in grants.items() for perm in perms}
     menus = {**MENU, **SECURITY_MENU}
@@ -191,6 +201,8 @@ def sync_roles(sm) -> dict[str, int]:
     are left alone: re-running init must not undo an approved decision.
     """
     added = {}
+    for permission in SCOPE_PERMISSIONS:
+        sm.add_permission_view_menu(permission, SCOPE_VIEW)
     for role_name in ROLE_LABELS:
         role = sm.find_role(role_name) or sm.add_role(role_name)
         held = {(pv.permission.name, pv.view_menu.name) for pv in role.permissions}

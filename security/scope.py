@@ -1,6 +1,7 @@
 """Department scope (§5.1): whose dossiers the signed-in user reaches.
 
-``security.roles.ROLE_SCOPE`` says it per role. ``models.visibility`` adds the
+``security.roles.ROLE_SCOPE`` says it per role, granted as a permission on
+``security.roles.SCOPE_VIEW`` (a rename of a role cannot change it). ``models.visibility`` adds the
 scope to every ORM query of a dossier record made during a request, so lists,
 searches, forms' choices and counts stay inside it; ``guard`` is called by every
 path that opens one record by its id (show, edit, delete, history, files,
@@ -57,9 +58,12 @@ class Scope:
 
 
 def scope_of(user) -> Scope:
-    from security.roles import ROLE_SCOPE
+    from flask import current_app
 
-    kinds = [ROLE_SCOPE.get(role.name, "none") for role in user.roles]
+    from security.roles import SCOPE_VIEW
+
+    grants = current_app.appbuilder.sm.grants_of([role.id for role in user.roles])
+    kinds = [kind for kind in WIDTH if (SCOPE_VIEW, f"can_{kind}") in grants]
     kind = max(kinds, key=WIDTH.__getitem__, default="none")
     departments = frozenset()
     if kind == "department":

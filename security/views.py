@@ -7,14 +7,45 @@ roles chosen for a user and permissions chosen for a role become a
 """
 
 from flask import flash, g, redirect
+from flask_appbuilder import expose
 from flask_appbuilder.actions import action
+from flask_appbuilder.models.sqla.filters import FilterNotEqual
+from flask_appbuilder.security.views import AuthDBView as FabAuthDBView
+from flask_appbuilder.security.views import ResetPasswordView as FabResetPasswordView
 from flask_appbuilder.security.views import RoleModelView as FabRoleModelView
 from flask_appbuilder.security.views import UserDBModelView as FabUserDBModelView
 from flask_babel import gettext as _, lazy_gettext as _l
+from flask_login import logout_user
 from sqlalchemy import inspect
 from wtforms.validators import DataRequired
 
+from config import AUTH_ROLE_ADMIN, AUTH_ROLE_PUBLIC
 from security import accounts, approvals
+
+
+class AuthDBView(FabAuthDBView):
+    """FAB's sign-in; signing out is a POST (a link or an image on any page could sign a user out)."""
+
+    @expose("/logout/", methods=["POST"])
+    def logout(self):
+        user = self._get_authenticated_user()
+        logout_user()
+        if user is not None:
+            self.appbuilder.sm.on_user_logout(user)
+        return redirect(self.appbuilder.get_url_for_login)
+
+
+class ResetPasswordView(FabResetPasswordView):
+    """An administrator's password reset: the account is resolved once (``accounts.reset_target``),
+    checked on that account, and written to that same account."""
+
+    def form_get(self, form):
+        accounts.reset_target()
+
+    def form_post(self, form):
+        target = accounts.reset_target()
+        self.appbuilder.sm.reset_password(target.id, form.password.data)
+        flash(str(self.message), "info")
 
 
 def _before(item, attribute) -> list:
@@ -44,6 +75,9 @@ class _HeldGrants:
         super().pre_add(item)
         g.held_grants = list(getattr(item, self.granted))
         setattr(item, self.granted, [])
+        # Refused before anything is written (Admin, two officers' duties in one account).
+        with self.datamodel.session.no_autoflush:
+            approvals.check_grants(self.appbuilder.sm, self.datamodel.session, self.kind, item, g.held_grants)
 
     def post_add(self, item):
         super().post_add(item)
@@ -69,23 +103,53 @@ class UserDBModelView(_HeldGrants, FabUserDBModelView):
     add_columns = [c for c in FabUserDBModelView.add_columns if c != "groups"]
     edit_columns = [c for c in FabUserDBModelView.edit_columns if c != "groups"]
     validators_columns = {"roles": [DataRequired()]}
+    # FAB's all-permission Admin and the anonymous Public role are never offered (nor accepted:
+    # security.approvals refuses them, and any roles that would combine two officers' duties).
+    add_form_query_rel_fields = edit_form_query_rel_fields = {"roles": [
+        ["name", FilterNotEqual, AUTH_ROLE_ADMIN], ["name", FilterNotEqual, AUTH_ROLE_PUBLIC]]}
+
+    def pre_update(self, item):
+        super().pre_update(item)
+        if not item.active and inspect(item).attrs.active.history.has_changes():
+            # A disabled account's open sessions end now, not at their next sign-in.
+            accounts.end_sessions(self.datamodel.session, item.id)
 
     def _after_create(self, session, item):
-        # The administrator chose this password: its owner replaces it at the first sign-in.
+        # The administrator chose this password: its owner replaces it at the first sign-in,
+        # and can never approve the administrator's requests (it may be the administrator).
         state = accounts.state_of(session, item.id)
         state.must_change_password = True
+        state.credentials_set_by_id = g.user.id
+
+    @action("resetsecondfactor", _l("Reset second factor"),
+            _l("Request a reset of the second factor of the selected accounts?"), icon="fa-key", single=False)
+    def reset_second_factor(self, items):
+        """A lost authenticator: the reset waits for a security officer, like any grant."""
+        self.update_redirect()
+        session = self.datamodel.session
+        for item in items if isinstance(items, list) else [items]:
+            if not accounts.totp_secret(session, item):
+                flash(_("%(user)s has no second factor to reset.", user=item.username), "warning")
+                continue
+            request = approvals.propose_change(session, "second_factor_reset", item, [1], [], g.user)
+            self._tell(request)
+        session.commit()
+        return redirect(self.get_redirect())
 
 
 class RoleModelView(_HeldGrants, FabRoleModelView):
     kind, granted = "role_permissions", "permissions"
 
     def pre_update(self, item):
-        # A role's name carries its department scope (security.roles.ROLE_SCOPE): renaming
-        # one role into another's name would widen access without any approval.
+        # A role's name is what officers read when they grant it: a rename waits for a second
+        # officer like its permissions do (scope and duties hang on permissions, not on names).
         history = inspect(item).attrs.name.history
         if history.has_changes():
-            raise approvals.ApprovalError("rename", _("Role names cannot be changed: create a new role and "
-                                                      "request its permissions instead."))
+            old, new = history.deleted[0], item.name
+            item.name = old
+            session = self.datamodel.session
+            request = approvals.propose_change(session, "role_rename", item, [old], [new], g.user)
+            self._tell(request)
         super().pre_update(item)
 
     @action("copyrole", _l("Copy Role"), _l("Copy the selected roles?"), icon="fa-copy", single=False)
@@ -97,15 +161,22 @@ class RoleModelView(_HeldGrants, FabRoleModelView):
             copy = self.datamodel.obj(name=f"{item.name} copy")
             session.add(copy)
             session.flush()
-            request = approvals.propose(self.appbuilder.sm, session, self.kind, copy, [], list(item.permissions), g.user)
+            try:
+                request = approvals.propose(self.appbuilder.sm, session, self.kind, copy, [], list(item.permissions),
+                                            g.user)
+            except approvals.ApprovalError as error:
+                session.rollback()
+                flash(str(error), "danger")
+                return redirect(self.get_redirect())
             if request is not None:
                 self._tell(request)
         session.commit()
         return redirect(self.get_redirect())
 
     def pre_delete(self, item):
+        """Deleting a role takes its grants from every holder: it waits for a second officer."""
         super().pre_delete(item)
-        if item.permissions:
-            raise approvals.ApprovalError("role_in_use", _(
-                "A role that still grants permissions cannot be deleted: request the removal of its "
-                "permissions first."))
+        session = self.datamodel.session
+        request = approvals.propose_change(session, "role_delete", item, [item.id], [], g.user)
+        session.commit()
+        raise approvals.Pending(request)

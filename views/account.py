@@ -44,12 +44,19 @@ class AccountSecurityView(BaseView):
         audit.record("second_factor_enabled", object_type="ab_user", object_id=g.user.id)
         db.session.commit()
         session.pop("totp_enrol", None)
+        # An officer held at enrolment has just proved the new factor: the sign-in goes on.
+        session.pop("totp_required", None)
         flash(_("Two-step sign-in is on: each sign-in now asks for a code from your authenticator."), "success")
         return redirect(url_for(".index"))
 
     @expose("/security/disable", methods=["POST"])
     @has_access
     def disable(self):
+        from security import duties
+
+        if duties.is_officer(self.appbuilder.sm, g.user):
+            flash(_("Security officers cannot turn off two-step sign-in."), "danger")
+            return redirect(url_for(".index"))
         secret = accounts.totp_secret(db.session, g.user)
         if not secret or not accounts.totp_ok(secret, request.form.get("code")):
             flash(_("That code does not match: two-step sign-in stays on."), "danger")

@@ -19,7 +19,7 @@ from werkzeug.datastructures import FileStorage
 from wtforms.validators import StopValidation
 
 from app.extensions import db
-from models import BY_TABLE, SECTIONS, Material, Official, codes, workflow
+from models import BY_TABLE, SECTIONS, Material, Official, codes, reading, workflow
 from models.catalogue import class_order
 from models.labels import LABELS
 from security import audit, roles, scope
@@ -51,14 +51,9 @@ def closed_to_reader() -> tuple[frozenset, frozenset]:
     per request: the catalogue, lists and file routes all ask it."""
     closed = g.get("_closed_materials")
     if closed is None:
-        from app.extensions import appbuilder
-
-        sm = appbuilder.sm
-        classes = frozenset(code for code, views in roles.CLASS_GUARDS.items()
-                            if not any(sm.has_access("can_show", view) for view in views))
-        tables = frozenset(model.__tablename__ for model in SECTIONS
-                           if not sm.has_access("can_show", f"{model.__name__}View"))
-        closed = g._closed_materials = (classes, tables)
+        # The one read rule (models.reading), narrowed to the sections a material can belong to.
+        classes, tables = reading.closed_to(g.user)
+        closed = g._closed_materials = (classes, tables & {model.__tablename__ for model in SECTIONS})
     return closed
 
 

@@ -27,6 +27,20 @@ STATE_LABELS = {
 }
 
 
+def _chosen_official(form, listed: set):
+    """The official an application names: one offered in the list, or by exact citizen ID."""
+    from security.keys import keyring
+
+    raw = (form.get("official") or "").strip()
+    if raw.isdigit() and int(raw) in listed:
+        return db.session.get(Official, int(raw), execution_options=UNSCOPED)
+    citizen_id = (form.get("citizen_id") or "").strip().upper()
+    if citizen_id:
+        return db.session.scalar(select(Official).where(Official.citizen_id_index == keyring().blind_index(citizen_id))
+                                 .execution_options(**UNSCOPED))
+    return None
+
+
 def section_choices():
     return [(model.section_key, str(model.section_label)) for model in DOSSIER_MODELS]
 
@@ -64,13 +78,13 @@ class ConsultationView(BaseView):
     @expose("/apply", methods=["GET", "POST"])
     @has_access
     def apply(self):
-        officials = db.session.execute(
-            select(Official.id, Official.name).order_by(Official.name).execution_options(all_departments=True)
-        ).all()
+        # Within the applicant's scope only (security.scope adds it to the query); an official
+        # outside it is named by the exact citizen ID, which lists nobody else.
+        officials = db.session.execute(select(Official.id, Official.name).order_by(Official.name)).all()
         form = request.form
         problems = []
         if request.method == "POST":
-            official = db.session.get(Official, form.get("official", type=int) or 0, execution_options=UNSCOPED)
+            official = _chosen_official(form, {official_id for official_id, _name in officials})
             sections = form.getlist("sections")
             valid_from, valid_until = _date(form.get("valid_from")), _date(form.get("valid_until"))
             problems = rules.application_problems(db.session, g.user, official, sections, form.get("purpose"),

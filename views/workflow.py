@@ -71,13 +71,20 @@ def rows_of(items) -> list[Row]:
     return [row_of(item, rejections.get((item.__tablename__, item.id))) for item in items]
 
 
+def _content_hidden(item) -> bool:
+    # The one read rule: an author of a write-only section (a clerk's integrity-file entry)
+    # sees that the entry exists and where it stands, not its content.
+    return not workflow.readable(item, workflow.closed_to(g.user))
+
+
 _LOOK_UP = object()
 
 
 def row_of(item, rejection=_LOOK_UP) -> Row:
+    hidden = _content_hidden(item)
     if isinstance(item, ChangeRequest):
         model = item.target_model
-        old, new = item.original_values, item.proposed_values
+        old, new = ({}, {}) if hidden else (item.original_values, item.proposed_values)
         summary = [(field_label(model, k), display(model, k, old.get(k)), display(model, k, new[k])) for k in new]
         section = _("%(section)s (change request)", section=model.section_label)
         edit_url = None
@@ -85,11 +92,13 @@ def row_of(item, rejection=_LOOK_UP) -> Row:
     else:
         model = type(item)
         keys = ("name", "department_id", "post") if model is Official else model.list_columns
-        summary = [(field_label(model, k), display(model, k, getattr(item, k)))
-                   for k in keys if k in model.__table__.columns]
+        summary = [] if hidden else [(field_label(model, k), display(model, k, getattr(item, k)))
+                                     for k in keys if k in model.__table__.columns]
         section = str(model.section_label)
         edit_url = url_for(f"{model.__name__}View.edit", pk=item.id) if item.review_state == workflow.DRAFT else None
         history_url = url_for("HistoryView.record", table=item.__tablename__, record_id=item.id)
+    if hidden:
+        summary = [(_("Content"), _("not shown: you may not read this section"))]
     if rejection is _LOOK_UP:
         rejection = workflow.last_rejection(db.session, item) if item.review_state == workflow.DRAFT else None
     official = item if isinstance(item, Official) else item.official

@@ -6,7 +6,7 @@ from sqlalchemy import event, select, update
 from jobs.seed import seed
 from models import Department, Official
 from models.training import Training
-from tests.conftest import DEMO_PASSWORD
+from tests.conftest import DEMO_PASSWORD, sign_in
 
 
 class Counter:
@@ -50,8 +50,7 @@ def pages(db) -> dict[str, tuple[str, str]]:
 def count_queries(app, db, client, pages_now) -> dict[str, int]:
     counts = {}
     for name, (role, url) in pages_now.items():
-        client.get("/logout/")
-        assert client.post("/login/", data={"username": role, "password": DEMO_PASSWORD}).status_code == 302
+        assert sign_in(client, role, DEMO_PASSWORD).status_code == 302
         client.get(url)  # caches filled, as on any page after the first
         with Counter(db.engine) as counter:
             response = client.get(url)

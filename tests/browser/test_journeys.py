@@ -72,7 +72,8 @@ def type_date(page, input_id, day):
 
 
 def sign_in(page, live_server, username):
-    page.goto(f"{live_server}/logout/")
+    # Signing out is a form in the user menu; a fresh sign-in starts from no session at all.
+    page.context.clear_cookies()
     page.goto(f"{live_server}/login/")
     page.fill("#username", username)
     page.fill("#password", DEMO_PASSWORD)

@@ -74,7 +74,7 @@ def test_one_account_per_role_signs_in(seeded):
     application, db, _ = seeded
     client = application.test_client()
     for role in ROLE_KEYS:
-        client.get("/logout/")
+        client.post("/logout/")
         response = client.post("/login/", data={"username": role, "password": PASSWORD})
         assert response.status_code == 302 and "/login" not in response.headers["Location"], role
     linked = db.session.scalars(select(Official).where(Official.account_id.is_not(None))).all()

@@ -15,7 +15,7 @@ from tests.helpers import messages
 
 
 def sign_in(client, user, password=DEMO_PASSWORD, follow=False):
-    client.get("/logout/")
+    client.post("/logout/")
     return client.post("/login/", data={"username": user.username, "password": password}, follow_redirects=follow)
 
 

@@ -5,11 +5,11 @@ from sqlalchemy import func, select
 
 from models import AuditEvent, PermissionRequest
 from tests.conftest import DEMO_PASSWORD
+from tests.conftest import sign_in as _sign_in
 
 
 def sign_in(client, user):
-    client.get("/logout/")
-    assert client.post("/login/", data={"username": user.username, "password": DEMO_PASSWORD}).status_code == 302
+    assert _sign_in(client, user.username).status_code == 302
     return client
 
 
@@ -89,7 +89,7 @@ def test_a_new_account_gets_its_roles_only_on_approval_and_changes_its_password_
                                  .order_by(PermissionRequest.id.desc())).first()
     login_as("secadmin").post(f"/permissionrequests/{request.id}/decide", data={"decision": "approve"})
     assert roles_of(db, app, user.id) == ["clerk"]
-    client.get("/logout/")
+    client.post("/logout/")
     client.post("/login/", data={"username": name, "password": "Harbour-Lantern-47"})
     assert "/resetmypassword/form" in client.get("/officialview/list/").headers["Location"]
     # Remove the account again (its roles first, as the test made them).
@@ -141,9 +141,9 @@ def test_the_auditor_reads_but_changes_nothing(app, db, login_as, make_user, met
     assert db.session.get(PermissionRequest, request.id).state == "pending"
     assert app.appbuilder.sm.find_role("inspector") is not None
     assert db.session.get(app.appbuilder.sm.user_model, target.id) is not None
-    # Reading left its own events; nothing else was written.
+    # Signing in (with the officer's second factor) and reading left their own events; nothing else.
     actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.seq > audit_count)).all()
-    assert set(actions) <= {"login", "logout", "read"}, actions
+    assert set(actions) <= {"login", "logout", "read", "second_factor_enabled", "second_factor_passed"}, actions
     db.session.delete(db.session.get(PermissionRequest, request.id))
     db.session.commit()
 

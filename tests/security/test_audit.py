@@ -19,7 +19,7 @@ from sqlalchemy import exc, func, select, text
 # Explicit: maps the tables even before models/__init__ imports them.
 from models.audit import AuditChainHead, AuditEvent
 from security import audit
-from tests.conftest import DEMO_PASSWORD, make_app
+from tests.conftest import DEMO_PASSWORD, make_app, sign_in
 from tests.helpers import as_attacker
 
 
@@ -347,7 +347,7 @@ def test_failed_and_successful_logins_are_recorded_without_the_password(app, db,
     client.post("/login/", data={"username": "clerk", "password": wrong})
     client.post("/login/", data={"username": "nobody_here", "password": wrong})
     client.post("/login/", data={"username": "clerk", "password": DEMO_PASSWORD})
-    client.get("/logout/")
+    client.post("/logout/")
 
     events = new_events(db, before)
     from security.keys import keyring
@@ -401,8 +401,7 @@ class Screen:
         self.client = trail.app.test_client()
 
     def sign_in(self, username):
-        self.client.get("/logout/")
-        response = self.client.post("/login/", data={"username": username, "password": DEMO_PASSWORD})
+        response = sign_in(self.client, username, DEMO_PASSWORD)
         assert response.status_code == 302 and "/login" not in response.headers["Location"]
         return self.client
 
@@ -420,7 +419,7 @@ def screen(databases, tmp_path_factory):
 
 def test_only_the_auditor_reads_the_trail(screen):
     client = screen.client
-    client.get("/logout/")
+    client.post("/logout/")
     anonymous = client.get(screen.LIST)
     assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
 

@@ -84,14 +84,14 @@ def reached(client, method, url) -> bool:
 
 
 def test_no_role_reaches_a_route_the_matrix_does_not_grant_it(app, matrix, sample_ids, login_as):
-    from tests.conftest import DEMO_PASSWORD
+    from tests.conftest import DEMO_PASSWORD, sign_in
 
     breaches = defaultdict(list)
     checked = 0
     for role in (*ROLE_KEYS, route_matrix.PUBLIC):
         client = app.test_client()
         if role != route_matrix.PUBLIC:
-            assert client.post("/login/", data={"username": role, "password": DEMO_PASSWORD}).status_code == 302
+            assert sign_in(client, role, DEMO_PASSWORD).status_code == 302
         for (rule, methods), allowed in sorted(matrix.items()):
             if role in allowed or route_matrix.PUBLIC in allowed or rule.startswith("/logout"):
                 continue

@@ -184,7 +184,7 @@ def test_the_two_approvals_come_from_two_people(app, db, login_as, dossier, make
     db.session.commit()
     apply(login_as("clerk"), dossier["official"], ["integrity_report"])
     application = db.session.scalars(select(Consultation).order_by(Consultation.id.desc())).first()
-    client.get("/logout/")
+    client.post("/logout/")
     client.post("/login/", data={"username": both.username, "password": "Test-Pass-2026!"})
     client.post(f"/consultation/{application.id}/department", data={"decision": "approve"})
     client.post(f"/consultation/{application.id}/archive", data={"decision": "approve"})

@@ -1,0 +1,89 @@
+"""The writer checkpoints the audit chain as it goes, so a cut tail is caught.
+
+Someone holding the database (its owner account) could delete the newest events
+and rewind the chain head: nothing in the database would show it. What does show
+it is a signed checkpoint kept outside the database that names a later event. So
+the writer itself signs the head after every ``AUDIT_CHECKPOINT_EVERY_EVENTS``
+events or ``AUDIT_CHECKPOINT_EVERY_SECONDS`` seconds, whichever comes first, right
+after the commit that crossed the line, into the checkpoint log (a file only the
+app's operating-system account can write) and a copy on every backup target. What
+can still be cut unseen is what was written since the last checkpoint: at most
+that many events, or that many seconds of them.
+"""
+
+import logging
+import threading
+import time
+from pathlib import Path
+
+from flask import current_app, has_app_context
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+log = logging.getLogger(__name__)
+APPENDED = "dossier_audit_appended"
+MIRROR_NAME = "audit-checkpoints.log"
+
+_lock = threading.Lock()
+# Per process: the last head this process checkpointed, and when.
+_last = {"seq": None, "at": 0.0}
+
+
+def mirrors() -> list[Path]:
+    """The copies of the checkpoint log on the backup targets that are mounted now."""
+    return [Path(target) / MIRROR_NAME for target in current_app.config.get("DOSSIER_BACKUP_TARGETS") or ()
+            if Path(target).is_dir()]
+
+
+def due(head_seq: int, now: float) -> bool:
+    config = current_app.config
+    if _last["seq"] is None:
+        from security import audit
+
+        try:
+            cps = audit.read_checkpoints(last_only=True)
+        except Exception:  # a damaged log is for verification to report, not for the writer
+            cps = []
+        _last["seq"], _last["at"] = (cps[-1].seq if cps else 0), now
+    if head_seq <= _last["seq"]:
+        return False
+    return (head_seq - _last["seq"] >= config["AUDIT_CHECKPOINT_EVERY_EVENTS"]
+            or now - _last["at"] >= config["AUDIT_CHECKPOINT_EVERY_SECONDS"])
+
+
+def after_commit(session) -> None:
+    """Checkpoint if the trail has grown enough since this process last did."""
+    from models.audit import AuditChainHead
+    from security import audit
+
+    if not has_app_context() or not current_app.config.get("AUDIT_CHECKPOINT_EVERY_EVENTS"):
+        return
+    head = AuditChainHead.__table__
+    with _lock:
+        # A connection of its own, below the ORM: the request's session is in the middle of
+        # its commit, and the checkpoint reads tables, never dossier records.
+        with session.get_bind().connect() as fresh:
+            head_seq = fresh.scalar(select(head.c.seq).where(head.c.id == 1)) or 0
+            now = time.monotonic()
+            if not due(head_seq, now):
+                return
+            try:
+                cp = audit.checkpoint(fresh)
+            except audit.AuditError as error:
+                # A broken tail is never vouched for; `audit verify` names the problem.
+                log.error("Audit checkpoint refused: %s", error)
+                _last["at"] = now
+                return
+            _last["seq"], _last["at"] = cp.seq, now
+
+
+def install() -> None:
+    """Idempotent: one listener however many apps are created."""
+    if event.contains(Session, "after_commit", _after_commit):
+        return
+    event.listen(Session, "after_commit", _after_commit)
+
+
+def _after_commit(session):
+    if session.info.pop(APPENDED, False):
+        after_commit(session)
