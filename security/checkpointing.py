@@ -25,8 +25,8 @@ APPENDED = "dossier_audit_appended"
 MIRROR_NAME = "audit-checkpoints.log"
 
 _lock = threading.Lock()
-# Per process: the last head this process checkpointed, and when.
-_last = {"seq": None, "at": 0.0}
+# Per process and checkpoint log: the last head checkpointed, and when.
+_last: dict[str, dict] = {}
 
 
 def mirrors() -> list[Path]:
@@ -35,20 +35,25 @@ def mirrors() -> list[Path]:
             if Path(target).is_dir()]
 
 
-def due(head_seq: int, now: float) -> bool:
-    config = current_app.config
-    if _last["seq"] is None:
-        from security import audit
+def _state() -> dict:
+    from security import audit
 
+    log_path = str(audit.checkpoint_path())
+    if log_path not in _last:
         try:
             cps = audit.read_checkpoints(last_only=True)
         except Exception:  # a damaged log is for verification to report, not for the writer
             cps = []
-        _last["seq"], _last["at"] = (cps[-1].seq if cps else 0), now
-    if head_seq <= _last["seq"]:
+        _last[log_path] = {"seq": cps[-1].seq if cps else 0, "at": time.monotonic()}
+    return _last[log_path]
+
+
+def due(head_seq: int, now: float) -> bool:
+    config, last = current_app.config, _state()
+    if head_seq <= last["seq"]:
         return False
-    return (head_seq - _last["seq"] >= config["AUDIT_CHECKPOINT_EVERY_EVENTS"]
-            or now - _last["at"] >= config["AUDIT_CHECKPOINT_EVERY_SECONDS"])
+    return (head_seq - last["seq"] >= config["AUDIT_CHECKPOINT_EVERY_EVENTS"]
+            or now - last["at"] >= config["AUDIT_CHECKPOINT_EVERY_SECONDS"])
 
 
 def after_commit(session) -> None:
@@ -72,9 +77,9 @@ def after_commit(session) -> None:
             except audit.AuditError as error:
                 # A broken tail is never vouched for; `audit verify` names the problem.
                 log.error("Audit checkpoint refused: %s", error)
-                _last["at"] = now
+                _state()["at"] = now
                 return
-            _last["seq"], _last["at"] = cp.seq, now
+            _state().update(seq=cp.seq, at=now)
 
 
 def install() -> None:

@@ -113,7 +113,7 @@ def check_grant(application: Consultation | None, user, section_key: str, addres
 def covers_material(application: Consultation, material) -> bool:
     """A document is read under a grant only if the grant also covers what the document
     belongs to: its linked section, and for guarded classes (8) the guarding sections."""
-    from security.roles import CLASS_GUARDS
+    from models.catalogue import CLASS_GUARDS
 
     from models import BY_TABLE
 

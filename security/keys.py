@@ -14,7 +14,6 @@
 import base64
 import hashlib
 import logging
-import os
 import time
 from datetime import datetime
 from pathlib import Path

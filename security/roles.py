@@ -35,8 +35,6 @@ ALL_AREAS = dict.fromkeys(AREAS)
 # are read through the catalogue page, preview and download.
 READ_EXTRAS = {"MaterialView": ("can_catalogue", "can_preview", "can_download")}
 
-# Material classes readable only by those who may read the matching sections (class 8).
-from models.catalogue import CLASS_GUARDS  # noqa: E402,F401  (the data lives with the catalogue)
 
 # role → {area key or section key: tier}; a section key overrides its area.
 DOSSIER_ACCESS = {

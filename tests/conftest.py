@@ -350,7 +350,8 @@ def make_user(db):
     for user_id in created:
         db.session.execute(delete(PermissionRequest.__table__).where(or_(
             PermissionRequest.requested_by_id == user_id, PermissionRequest.decided_by_id == user_id,
-            (PermissionRequest.kind == "user_roles") & (PermissionRequest.target_id == user_id))))
+            PermissionRequest.kind.in_(("user_roles", "user_departments", "second_factor_reset"))
+            & (PermissionRequest.target_id == user_id))))
         for table in (StaffDepartment.__table__, AccountSecurity.__table__, PasswordHistory.__table__):
             db.session.execute(delete(table).where(table.c.user_id == user_id))
         user = db.session.get(current_app.appbuilder.sm.user_model, user_id)
@@ -399,3 +400,68 @@ def backup_targets(app, db, tmp_path):
     for model in (RestoreTest, BackupCopy, BackupRun, BackupChange):
         db.session.execute(delete(model.__table__))
     db.session.commit()
+
+
+# --- an audit trail on a database of its own -----------------------------------------------
+
+class Trail:
+    """An app on a fresh, migrated database with audit keys of its own."""
+
+    def __init__(self, databases, directory):
+        self.url = databases.new("audit")
+        self.kind = databases.kind
+        self.overrides = {
+            "DOSSIER_AUDIT_KEY_FILE": str(directory / "audit.key"),
+            "DOSSIER_AUDIT_SIGNING_KEY_FILE": str(directory / "audit-signing.key"),
+            "DOSSIER_AUDIT_CHECKPOINT_FILE": str(directory / "audit-checkpoints.log"),
+        }
+        self.checkpoint_file = directory / "audit-checkpoints.log"
+        self.app = make_app(self.url, **self.overrides)
+        self.context = self.app.app_context()
+        self.context.push()
+        import flask_migrate
+
+        from app.extensions import db
+
+        self.db = db
+        flask_migrate.upgrade(directory=self.app.extensions["migrate"].directory, revision="heads")
+
+    @property
+    def session(self):
+        return self.db.session
+
+    def append(self, count, action="read", **fields):
+        for i in range(count):
+            from security import audit
+
+            audit.record(action, object_type="official", object_id=str(i + 1), **fields)
+        self.session.commit()
+
+    def verify(self, **kwargs):
+        from security import audit
+
+        return audit.verify(self.session, **kwargs)
+
+    def events(self):
+        from models.audit import AuditEvent
+
+        return list(self.session.scalars(select(AuditEvent).order_by(AuditEvent.seq)))
+
+    def as_attacker(self, *statements, **params):
+        """Run SQL with the append-only triggers switched off, then switch them back on."""
+        from tests.helpers import as_attacker
+
+        as_attacker(self.db.engine, *statements, **params)
+
+    def close(self):
+        self.session.rollback()
+        self.session.remove()
+        self.db.engine.dispose()
+        self.context.pop()
+
+
+@pytest.fixture
+def trail(databases, tmp_path):
+    made = Trail(databases, tmp_path)
+    yield made
+    made.close()

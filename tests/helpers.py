@@ -83,3 +83,15 @@ def as_attacker(engine, *statements, **params):
             conn.execute(text(statement), params)
         for _name, sql in triggers:
             conn.execute(text(sql))
+
+
+def subprocess_config(app, path, **extra) -> dict:
+    """The environment of a `flask dossier …` or gunicorn process running this test app's
+    instance: its database, key store, checkpoint log and secret, plus ``extra`` settings."""
+    import os
+
+    settings = {name: app.config[name] for name in (
+        "SQLALCHEMY_DATABASE_URI", "DOSSIER_KEYSTORE_URL", "DOSSIER_AUDIT_CHECKPOINT_FILE", "SECRET_KEY")}
+    settings.update(extra)
+    path.write_text("\n".join(f"{k} = {v!r}" for k, v in settings.items()) + "\n")
+    return {**os.environ, "DOSSIER_CONFIG": str(path), "DOSSIER_INSTANCE_DIR": app.instance_path}

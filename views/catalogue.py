@@ -22,7 +22,7 @@ from app.extensions import db
 from models import BY_TABLE, SECTIONS, Material, Official, codes, reading, workflow
 from models.catalogue import class_order
 from models.labels import LABELS
-from security import audit, roles, scope
+from security import audit, scope
 from storage import attachments, formats
 
 from .base import DossierInterface, RecordView, metadata_attrs

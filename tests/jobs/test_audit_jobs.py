@@ -2,8 +2,6 @@
 
 import json
 
-from tests.security.test_audit import trail  # noqa: F401  (a fresh database with keys of its own)
-
 
 def run(trail, *args):
     return trail.app.test_cli_runner().invoke(args=["dossier", "audit", *args])

@@ -4,7 +4,6 @@ import pytest
 from sqlalchemy import func, select
 
 from models import AuditEvent, PermissionRequest
-from tests.conftest import DEMO_PASSWORD
 from tests.conftest import sign_in as _sign_in
 
 

@@ -1,4 +1,4 @@
-"""The audit trail, as an auditor would test it (regulation §5.3, §6.3; shared/DESIGN.md §6).
+"""The audit trail, as an auditor would test it (regulation §5.3, §6.3).
 
 Each story runs on a throw-away database of its own (``trail``), so that what the
 attacker breaks there stays broken there. The attacker has write access to the
@@ -12,7 +12,6 @@ import multiprocessing
 import re
 import uuid
 
-import flask_migrate
 import pytest
 from sqlalchemy import exc, func, select, text
 
@@ -20,60 +19,7 @@ from sqlalchemy import exc, func, select, text
 from models.audit import AuditChainHead, AuditEvent
 from security import audit
 from tests.conftest import DEMO_PASSWORD, make_app, sign_in
-from tests.helpers import as_attacker
-
-
-class Trail:
-    """An app on a fresh, migrated database with audit keys of its own."""
-
-    def __init__(self, databases, directory):
-        self.url = databases.new("audit")
-        self.kind = databases.kind
-        self.overrides = {
-            "DOSSIER_AUDIT_KEY_FILE": str(directory / "audit.key"),
-            "DOSSIER_AUDIT_SIGNING_KEY_FILE": str(directory / "audit-signing.key"),
-            "DOSSIER_AUDIT_CHECKPOINT_FILE": str(directory / "audit-checkpoints.log"),
-        }
-        self.checkpoint_file = directory / "audit-checkpoints.log"
-        self.app = make_app(self.url, **self.overrides)
-        self.context = self.app.app_context()
-        self.context.push()
-        from app.extensions import db
-
-        self.db = db
-        flask_migrate.upgrade(directory=self.app.extensions["migrate"].directory, revision="heads")
-
-    @property
-    def session(self):
-        return self.db.session
-
-    def append(self, count, action="read", **fields):
-        for i in range(count):
-            audit.record(action, object_type="official", object_id=str(i + 1), **fields)
-        self.session.commit()
-
-    def verify(self, **kwargs):
-        return audit.verify(self.session, **kwargs)
-
-    def events(self):
-        return list(self.session.scalars(select(AuditEvent).order_by(AuditEvent.seq)))
-
-    def as_attacker(self, *statements, **params):
-        """Run SQL with the append-only triggers switched off, then switch them back on."""
-        as_attacker(self.db.engine, *statements, **params)
-
-    def close(self):
-        self.session.rollback()
-        self.session.remove()
-        self.db.engine.dispose()
-        self.context.pop()
-
-
-@pytest.fixture
-def trail(databases, tmp_path):
-    made = Trail(databases, tmp_path)
-    yield made
-    made.close()
+from tests.conftest import Trail
 
 
 def refused(trail, statement) -> str:

@@ -127,7 +127,8 @@ def test_an_account_created_with_a_chosen_password_cannot_approve_its_creator(ap
         "first_name": "新", "last_name": "管理员", "username": name, "active": "y", "email": f"{name}@dossier.local",
         "roles": [str(role_named(app, "secadmin").id)], "password": NEW_PASSWORD, "conf_password": NEW_PASSWORD})
     planted = sm.find_user(username=name)
-    creation = db.session.scalars(select(PermissionRequest).where(PermissionRequest.target_id == planted.id)).one()
+    creation = db.session.scalars(select(PermissionRequest).where(PermissionRequest.kind == "user_roles",
+                                                                  PermissionRequest.target_id == planted.id)).one()
     decide(login_as("secadmin"), creation)
     # His own request: the clerk role for a new member of staff (any request of his will do).
     sysadmin = sm.find_user(username="sysadmin")
@@ -145,7 +146,8 @@ def test_an_account_created_with_a_chosen_password_cannot_approve_its_creator(ap
     finally:
         db.session.rollback()
         for request in db.session.scalars(select(PermissionRequest).where(
-                (PermissionRequest.target_id == planted.id) | (PermissionRequest.id == own.id))):
+                ((PermissionRequest.kind == "user_roles") & (PermissionRequest.target_id == planted.id))
+                | (PermissionRequest.id == own.id))):
             db.session.delete(request)
         user = db.session.get(sm.user_model, planted.id)
         user.roles = []
@@ -217,7 +219,7 @@ def test_fabs_admin_role_grants_nothing_and_cannot_be_given(app, db, login_as, m
         "active": "y", "email": target.email, "roles": [str(admin.id)]}).get_data(as_text=True)
     assert "This field is required." in messages(page)  # the only role chosen is no choice at all
     assert db.session.scalar(select(func.count()).select_from(PermissionRequest)
-                             .where(PermissionRequest.target_id == target.id)) == 0
+                             .where(PermissionRequest.kind == "user_roles", PermissionRequest.target_id == target.id)) == 0
     # A request forged into the database is refused when it would be applied.
     forged = PermissionRequest(kind="user_roles", target_id=target.id, target_name=target.username,
                                before=f"[{role_named(app, 'clerk').id}]", proposed=f"[{admin.id}]",
@@ -301,7 +303,8 @@ def test_deleting_or_copying_a_role_changes_nothing_on_one_officers_word(app, db
     copy = role_named(app, "secadmin copy")
     try:
         assert copy is not None and copy.permissions == []  # its permissions wait for approval
-        copied = db.session.scalars(select(PermissionRequest).where(PermissionRequest.target_id == copy.id)).one()
+        copied = db.session.scalars(select(PermissionRequest).where(PermissionRequest.kind == "role_permissions",
+                                                                    PermissionRequest.target_id == copy.id)).one()
         assert copied.kind == "role_permissions" and copied.state == "pending"
         officer.post(f"/roles/delete/{copy.id}")
         assert role_named(app, "secadmin copy") is not None
@@ -313,7 +316,8 @@ def test_deleting_or_copying_a_role_changes_nothing_on_one_officers_word(app, db
         assert role_named(app, "secadmin copy") is None
     finally:
         db.session.rollback()
-        for extra in db.session.scalars(select(PermissionRequest).where(PermissionRequest.target_id == copy.id)):
+        for extra in db.session.scalars(select(PermissionRequest).where(
+                PermissionRequest.kind.in_(("role_permissions", "role_delete")), PermissionRequest.target_id == copy.id)):
             db.session.delete(extra)
         leftover = db.session.get(sm.role_model, copy.id)
         if leftover is not None:

@@ -34,8 +34,10 @@ def dossier(make_official, make_record, make_material):
     return {"official": official, "report": report, "scan": scan}
 
 
-def apply(client, official, sections, **fields):
-    data = {"official": str(official.id), "sections": sections, "purpose": "干部考察",
+def apply(client, whose, sections, **fields):
+    """An application naming the official as the applicant can: from the list of their own
+    departments' officials, or, for anyone else, by the exact citizen ID."""
+    data = {"official": str(whose.id), "citizen_id": whose.citizen_id, "sections": sections, "purpose": "干部考察",
             "valid_from": date.today().isoformat(), "valid_until": (date.today() + timedelta(days=7)).isoformat(),
             **fields}
     return client.post("/consultation/apply", data=data, follow_redirects=True)
@@ -190,3 +192,21 @@ def test_the_two_approvals_come_from_two_people(app, db, login_as, dossier, make
     client.post(f"/consultation/{application.id}/archive", data={"decision": "approve"})
     db.session.refresh(application)
     assert application.state == "department_approved"
+
+
+def test_the_application_lists_only_officials_in_the_applicants_scope(db, login_as, dossier, make_official):
+    own = make_official(department_code="D01", name="本部门官员")
+    clerk = login_as("clerk")
+    form = clerk.get("/consultation/apply").get_data(as_text=True)
+    assert f'value="{own.id}"' in form and "被查阅人" not in form
+    count = db.session.query(Consultation).count()
+    other = dossier["official"]
+    # Another department's official by id alone (a forged choice) is refused ...
+    apply(clerk, other, ["integrity_report"], citizen_id="")
+    # ... and so is a prefix of the citizen ID: it finds nobody.
+    apply(clerk, other, ["integrity_report"], official="", citizen_id=other.citizen_id[:10])
+    assert db.session.query(Consultation).count() == count
+    # The exact citizen ID names them.
+    apply(clerk, other, ["integrity_report"], official="")
+    application = db.session.scalars(select(Consultation).order_by(Consultation.id.desc())).first()
+    assert db.session.query(Consultation).count() == count + 1 and application.official_id == other.id

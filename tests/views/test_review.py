@@ -192,3 +192,41 @@ def test_history_of_a_section_the_reader_may_not_read_is_refused(login_as, make_
     sanction = make_record(Sanction)
     assert login_as("clerk").get(f"/history/sanction/{sanction.id}").status_code == 404
     assert login_as("hr_reviewer").get(f"/history/sanction/{sanction.id}").status_code == 200
+
+
+def test_integrity_file_entries_go_to_the_unit_head_not_to_a_head_who_may_not_read_them(
+        db, login_as, factory, make_official):
+    """A clerk may add to the integrity file but not read it, nor may the department head;
+    the first review of it is the unit head's (models.reading.UNIT_FIRST_REVIEW)."""
+    from models.integrity_file import IntegrityRisk
+
+    official_row, row = sample_rows(factory)["integrity_risk"]
+    official = make_official(**official_row)
+    secret = "虚构风险点-核对用"
+    clerk = login_as("clerk")
+    clerk.post("/integrityriskview/add", data=form_data(IntegrityRisk, {**row, "risk_point": secret},
+                                                       official_id=official.id))
+    (record,) = pending(db, IntegrityRisk, official_id=official.id)
+    drafts = clerk.get("/mydrafts/").get_data(as_text=True)
+    assert key(record) in drafts and secret not in drafts  # the author sees the entry, not its text
+    submit(clerk, record)
+    assert state_of(db, record) == "submitted"
+
+    head = login_as("dept_head")
+    queue = head.get("/review/first/").get_data(as_text=True)
+    assert key(record) not in queue and secret not in queue
+    assert queue_count(head.get("/").get_data(as_text=True), "初审") == 0
+    head.get("/lang/en")
+    refused = decide(head, "first", "approve", record).get_data(as_text=True)
+    assert "cannot review it" in refused and secret not in refused
+    assert state_of(db, record) == "submitted"
+
+    unit = login_as("unit_head")
+    unit.get("/lang/zh")
+    queue = unit.get("/review/first/").get_data(as_text=True)
+    assert key(record) in queue and secret in queue
+    assert queue_count(unit.get("/").get_data(as_text=True), "初审") == 1
+    decide(unit, "first", "approve", record)
+    assert state_of(db, record) == "first_approved"
+    decide(login_as("hr_reviewer"), "final", "approve", record)
+    assert state_of(db, record) == "approved"
