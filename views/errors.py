@@ -8,7 +8,8 @@ logged for the operators with its traceback and shown as the 500 sentence.
 
 import logging
 
-from flask import current_app, render_template
+from flask import current_app, g, render_template
+from flask_login import current_user
 from flask_babel import gettext as _
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
@@ -46,6 +47,9 @@ def error_page(code: int):
     db.session.rollback()
     message = message_for(code)
     appbuilder = current_app.appbuilder
+    if "user" not in g:
+        # Refused before FAB's own hook read the user (a CSRF check, a malformed id): the menu needs it.
+        g.user = current_user
     try:
         return render_template("dossier/refused.html", message=message, base_template=appbuilder.base_template,
                                appbuilder=appbuilder), code

@@ -10,6 +10,7 @@ capped.
 """
 
 import re
+from datetime import date
 
 from flask import abort, current_app, request
 from werkzeug.datastructures import ImmutableMultiDict
@@ -21,6 +22,7 @@ MAX_PAGE_SIZE = 100
 MAX_PAGE = 10**9
 DIGITS = re.compile(r"[0-9]{1,19}")
 LIST_ARG = re.compile(r"(page|psize|_oc|_od)_(.+)")
+FILTER_ARG = re.compile(r"_flt_[0-9]+_(.+)")
 
 
 def route_id(value) -> int:
@@ -45,6 +47,27 @@ def _view(name: str):
     return next((v for v in current_app.appbuilder.baseviews if v.__class__.__name__ == name), None)
 
 
+def _check_filter(column: str, value: str) -> None:
+    """A filter value the column can hold: a relation or an integer takes a number, a date a date.
+
+    Forms read the official they are opened for from ``_flt_0_official``."""
+    view = _view((request.endpoint or "").partition(".")[0])
+    datamodel = getattr(view, "datamodel", None)
+    if datamodel is None or not hasattr(datamodel, "is_relation"):
+        return
+    try:
+        if datamodel.is_relation(column) and not (DIGITS.fullmatch(value) and 0 < int(value) <= MAX_ID):
+            abort(400)
+        if datamodel.is_integer(column) and not (re.fullmatch(r"-?[0-9]{1,18}", value)):
+            abort(400)
+        if datamodel.is_date(column):
+            date.fromisoformat(value)
+    except (KeyError, AttributeError):  # not a column of the model: FAB ignores it
+        return
+    except ValueError:
+        abort(400)
+
+
 def check_list_args() -> None:
     """``page_<View>``, ``psize_<View>``, ``_oc_<View>`` and ``_od_<View>`` that a list can honour."""
     capped = False
@@ -64,6 +87,9 @@ def check_list_args() -> None:
                 view = _view(view_name)
                 if view is None or value not in getattr(view, "order_columns", ()):
                     abort(400)
+        filtered = FILTER_ARG.fullmatch(key)
+        if filtered:
+            _check_filter(filtered.group(1), value)
         args.append((key, value))
     if capped:
         # Werkzeug's cached property takes the replacement for the rest of the request.
