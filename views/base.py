@@ -18,7 +18,7 @@ from sqlalchemy import Date
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.interfaces import MANYTOONE
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Optional, StopValidation
 
 from app.extensions import db
@@ -26,6 +26,7 @@ from models import codes, validation, workflow
 from models.labels import LABELS
 from security import scope
 
+from . import submissions
 from .saving import SavingForms
 
 
@@ -222,6 +223,9 @@ class DossierModelView(SavingForms, ModelView):
             for name in dict.fromkeys([*self.list_columns, *self.show_columns, *fieldset_columns,
                                        *self.formatters_columns])
         }
+        # Every add form carries a one-time submission id (views.submissions).
+        self.add_form = type(self.add_form.__name__, (self.add_form,),
+                             {submissions.FIELD: HiddenField(default=submissions.new_id)})
         if isinstance(self.datamodel, DossierInterface):
             relationships = sa_inspect(self.datamodel.obj).relationships.keys()
             shown = dict.fromkeys([*self.list_columns, *self.show_columns])

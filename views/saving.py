@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db
 from models import DOSSIER_MODELS, validation
+from . import submissions
 from models.workflow import WorkflowError
 from storage.attachments import AttachmentError
 
@@ -94,12 +95,23 @@ class SavingForms:
     def _add(self):
         if request.method != "POST":
             return super()._add()
+        token = submissions.posted()
+        if token is not None and not submissions.claim(token):
+            flash(_("This form had already been sent: the record was saved once, not twice."), "warning")
+            return None
         get_filter_args(self._filters, disallow_if_not_in_search=False)
         exclude_cols = self._filters.get_relation_cols()
         form = self.add_form.refresh()
         self._fill_form_exclude_cols(exclude_cols, form)
-        if validated(form) and self._write(form, self.datamodel.obj(), True):
+        saved = False
+        try:
+            saved = validated(form) and self._write(form, self.datamodel.obj(), True)
+        finally:
+            if token is not None and not saved:
+                submissions.give_back(token)  # the corrected form may be sent again
+        if saved:
             return None
+        # Re-rendered from the post: the form keeps its submission id.
         return self._get_add_widget(form=form, exclude_cols=exclude_cols)
 
     def _edit(self, pk):

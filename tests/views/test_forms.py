@@ -84,3 +84,31 @@ def test_every_section_form_opens_refuses_keeps_what_was_typed_and_saves(model, 
     assert saved.status_code == 302, messages(saved.get_data(as_text=True))
     db.session.expire_all()
     assert getattr(db.session.get(model, record.id, execution_options={"include_pending": True}), field) == MARK + "改"
+
+
+def test_an_add_form_sent_twice_creates_one_record(db, login_as, factory, make_official):
+    """A double click, or the browser resending the page, must not make two drafts."""
+    import re
+
+    from models.career import WorkExperience
+
+    official_row, row = sample_rows(factory)["work_experience"]
+    official = make_official(**official_row)
+    client = login_as("clerk")
+    add_url = view_url(WorkExperience, "add") + f"?_flt_0_official={official.id}"
+    html = client.get(add_url).get_data(as_text=True)
+    (token,) = re.findall(r'name="submission_id" type="hidden" value="([0-9a-f]{32})"', html) or \
+        re.findall(r'id="submission_id" name="submission_id" type="hidden" value="([0-9a-f]{32})"', html)
+    data = {**form_data(WorkExperience, row, official_id=official.id), "submission_id": token}
+
+    # Refused first (received tomorrow): the id comes back with the form, and the fixed form is saved.
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    refused = client.post(add_url, data={**data, "received_on": tomorrow}).get_data(as_text=True)
+    assert token in refused and row_count(db, WorkExperience) == 0
+    assert client.post(add_url, data=data).status_code == 302
+    again = client.post(add_url, data=data, follow_redirects=True)
+    assert "已经提交过" in " ".join(messages(again.get_data(as_text=True)))
+    assert row_count(db, WorkExperience) == 1
+    # A fresh form is a fresh record.
+    fresh = re.findall(r'value="([0-9a-f]{32})"', client.get(add_url).get_data(as_text=True))
+    assert fresh and fresh[0] != token

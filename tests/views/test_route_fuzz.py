@@ -47,6 +47,7 @@ FORM_KEYS = [
     "official", "name", "year", "grade", "comments", "department", "reason", "decision", "purpose", "sections",
     "valid_from", "valid_until", "action", "rowid", "ids", "submit_now", "received_on", "source_channel",
     "source_department", "start_date", "end_date", "citizen_id", "title", "material_class", "csrf_token", "x",
+    "submission_id",
 ]
 
 
