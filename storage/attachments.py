@@ -10,6 +10,7 @@ A file written in a transaction that then rolls back is removed again, so an
 upload that fails anywhere leaves nothing behind.
 """
 
+import errno
 import hashlib
 import os
 import re
@@ -145,6 +146,12 @@ def put(source, official_id: int, session: Session | None = None) -> StoredFile:
         Path(handle.name).unlink(missing_ok=True)
         if str(error) == "too large":
             raise AttachmentError("too_large", too_large_message()) from error
+        raise
+    except OSError as error:
+        Path(handle.name).unlink(missing_ok=True)
+        if error.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise AttachmentError("no_space", _("The attachment store is full: the file was not stored. "
+                                                "Tell the system administrator.")) from error
         raise
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)
