@@ -17,6 +17,7 @@ from app.extensions import db
 from models import DOSSIER_MODELS, validation
 from . import submissions
 from models.workflow import WorkflowError
+from security import approvals
 from storage.attachments import AttachmentError
 
 log = logging.getLogger(__name__)
@@ -77,7 +78,11 @@ class SavingForms:
             flash(_("The record could not be saved: it conflicts with what is already stored. "
                     "Check the values and try again."), "danger")
             return False
-        except (WorkflowError, AttachmentError) as error:  # their messages are written for the user
+        except approvals.Pending as error:
+            # The change became a permission request (already stored): nothing more to save.
+            flash(str(error), "info")
+            return True
+        except (WorkflowError, AttachmentError, approvals.ApprovalError) as error:  # messages written for the user
             self._write_failed(item)
             flash(str(error), "danger")
             return False

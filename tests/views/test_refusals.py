@@ -122,3 +122,11 @@ def test_record_pages_show_empty_fields_empty_and_entry_times_to_the_second(db, 
     assert official.entered_at.strftime("%Y-%m-%d %H:%M:%S") in html
     listing = login_as("hr_reviewer").get("/officialview/list/").get_data(as_text=True)
     assert not re.search(r">\s*None\s*<", listing)
+
+
+def test_a_change_that_becomes_a_permission_request_says_so_and_is_no_error(db, login_as, make_user, departments):
+    clerk = make_user("clerk", "D01")
+    response = login_as("sysadmin").post("/staffdepartmentview/add", follow_redirects=True,
+                                         data={"user": str(clerk.id), "department": str(departments[2].id)})
+    assert response.status_code == 200
+    assert "须经另一名安全管理员批准" in " ".join(messages(response.get_data(as_text=True)))
