@@ -29,6 +29,8 @@ class FixityReport:
     seconds: float
     shredded: int = 0
     problems: list = field(default_factory=list)
+    # Temp files of uploads that never finished (the clean-up job removes them).
+    stale_temp: list = field(default_factory=list)
 
     @property
     def rate(self) -> float:
@@ -79,6 +81,7 @@ def run_fixity(depth: str = "stored", trigger: str = "command", progress=None) -
         if progress:
             progress(done, len(rows))
     seconds = time.perf_counter() - started
+    stale = attachments.stale_temp_files()
     run.finished_at = datetime.now()
     db.session.add(run)
     db.session.flush()
@@ -86,9 +89,9 @@ def run_fixity(depth: str = "stored", trigger: str = "command", progress=None) -
 
     audit.record("fixity_check", object_type="fixity_run", object_id=run.id, actor="scheduler" if trigger == "schedule" else "cli",
                  details={"depth": depth, "files": run.files, "missing": run.missing, "corrupt": run.corrupt,
-                          "unreadable": run.unreadable, "shredded": shredded})
+                          "unreadable": run.unreadable, "shredded": shredded, "stale_temp_files": len(stale)})
     db.session.commit()
-    return FixityReport(run, seconds, shredded, list(run.problems))
+    return FixityReport(run, seconds, shredded, list(run.problems), stale)
 
 
 def _stored_size(stored_sha256: str) -> int:
@@ -110,6 +113,9 @@ def fixity(depth):
     for problem in report.problems:
         click.echo(f"{problem.problem.upper()}: material {problem.material_id} (official {problem.official_id}) "
                    f"{attachments.path_of(problem.stored_sha256)}", err=True)
+    for path in report.stale_temp:
+        click.echo(f"STALE TEMP FILE: {path} (an upload that never finished; the temp_cleanup job removes it)",
+                   err=True)
     if run.ok:
         click.echo("OK: every stored file matches its fingerprint")
         return

@@ -71,6 +71,18 @@ def _restore_test():
     return scheduled_restore_tests()
 
 
+def _temp_cleanup():
+    from security import audit
+    from storage import attachments
+
+    files, size = attachments.remove_stale_temp_files()
+    if files:
+        audit.record("temp_files_removed", object_type="attachment_store", actor="scheduler",
+                     details={"files": files, "bytes": size})
+        db.session.commit()
+    return f"{files} unfinished upload(s) removed, {size} bytes"
+
+
 @dataclass(frozen=True)
 class Job:
     run: Callable[[], str]
@@ -83,6 +95,8 @@ class Job:
 
 JOBS = {
     "fixity": Job(_fixity, {"trigger": "cron", "hour": 2, "minute": 30}, timedelta(hours=12)),
+    # Temp files of uploads whose worker died, older than a day.
+    "temp_cleanup": Job(_temp_cleanup, {"trigger": "cron", "hour": 3, "minute": 15}, timedelta(hours=1)),
     "audit_checkpoint": Job(_audit_checkpoint, {"trigger": "interval", "hours": 1}, timedelta(minutes=30)),
     "consultation_expiry": Job(_consultation_expiry, {"trigger": "cron", "hour": 0, "minute": 5}, timedelta(minutes=30)),
     # §8.1: a full backup weekly, an incremental one every other night.

@@ -36,7 +36,8 @@ for _model in RECORD_MODELS:
              _model.__table__.c.review_state)
 
 sa.orm.configure_mappers()
-validation.install_guard((*DOSSIER_MODELS, CollectionReceipt))
+validation.install_guard((*DOSSIER_MODELS, CollectionReceipt),
+                         (Consultation, ReviewDecision, Department, StaffDepartment, CodeItem))
 encryption.install((*DOSSIER_MODELS, ChangeRequest))
 visibility.install()
 catalogue.install()

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Date, event
 from sqlalchemy.orm import Session
 
-from . import codes
+from . import codes, text
 from .encryption import _Unreadable
 from .labels import label
 
@@ -34,6 +34,11 @@ MAX_AGE = 120
 class FieldError:
     field: str
     message: str
+
+
+def field_error(field: str, message: str) -> FieldError:
+    """A refusal naming the field in the reader's language: "<label>：<what is wrong>"."""
+    return FieldError(field, f"{label(field)}：{message}")
 
 
 class DossierValidationError(ValueError):
@@ -99,17 +104,25 @@ def errors_for(model, values: Mapping[str, Any], today: date | None = None) -> l
     errors: list[FieldError] = []
 
     def fail(field, message):
-        errors.append(FieldError(field, f"{label(field)}：{message}"))
+        errors.append(field_error(field, message))
 
     for column in model.__table__.columns:
         key, info = column.key, column.info
         value = values.get(key)
         if isinstance(value, _Unreadable):
             continue  # a shredded or tampered value is reported where it is shown
-        if value is None or value == "":
+        rule = text.text_rule(column)
+        if isinstance(value, str) and rule is not None:
+            value = text.clean(value)
+        if value is None or value == "" or (isinstance(value, str) and not text.visible(value)):
             if key in values and _required(column):
                 fail(key, _("is required"))
             continue
+        if isinstance(value, str) and rule is not None:
+            problem = text.problem(value, *rule)
+            if problem:
+                fail(key, problem)
+                continue
         if "code_table" in info and not codes.is_valid(info["code_table"], value):
             fail(key, _("is not a code of the national code table"))
         if "format" in info:
@@ -143,10 +156,10 @@ def _citizen_id_consistency(values, birth) -> list[FieldError]:
         return []
     errors = []
     if birth and citizen_id_birth_date(value) != birth:
-        errors.append(FieldError("citizen_id", f"{label('citizen_id')}：{_('its date of birth differs from the date of birth entered')}"))
+        errors.append(field_error("citizen_id", _("its date of birth differs from the date of birth entered")))
     gender = values.get("gender")
     if gender in ("1", "2") and str(2 - int(value[16]) % 2) != gender:
-        errors.append(FieldError("citizen_id", f"{label('citizen_id')}：{_('its gender digit differs from the gender entered')}"))
+        errors.append(field_error("citizen_id", _("its gender digit differs from the gender entered")))
     return errors
 
 
@@ -158,7 +171,7 @@ def _required(column) -> bool:
 
 def values_of(obj) -> dict[str, Any]:
     values = {c.key: getattr(obj, c.key) for c in obj.__table__.columns}
-    values["official"] = obj.official
+    values["official"] = getattr(obj, "official", None)
     return values
 
 
@@ -167,6 +180,7 @@ def check(obj) -> None:
     from sqlalchemy.orm import object_session
 
     session = object_session(obj)
+    text.normalise(obj)
     if session is not None:
         # Reading the official must not flush the values being checked.
         with session.no_autoflush:
@@ -174,6 +188,7 @@ def check(obj) -> None:
     else:
         errors = errors_for(type(obj), values_of(obj))
     errors.extend(_duplicate_citizen_id(obj, session))
+    errors.extend(duplicates(obj, session))
     if errors:
         raise DossierValidationError(errors)
 
@@ -197,11 +212,63 @@ def _duplicate_citizen_id(obj, session) -> list[FieldError]:
         other = session.scalar(query.execution_options(include_pending=True, all_departments=True))
     if other is None:
         return []
-    return [FieldError("citizen_id", f"{label('citizen_id')}：{_('is already registered for another official')}")]
+    return [field_error("citizen_id", _("is already registered for another official"))]
 
 
-def install_guard(models: tuple) -> None:
-    """Refuse to flush any dossier record that breaks a rule, whatever path wrote it."""
+def duplicates(obj, session) -> list[FieldError]:
+    """Every unique rule of the table, checked before the database would refuse the row.
+
+    The message names the field the rule is about (the year of an annual
+    assessment, not the official it belongs to), in the reader's language."""
+    from sqlalchemy import UniqueConstraint, select
+
+    if session is None:
+        return []
+    table = obj.__table__
+    errors = []
+    for constraint in table.constraints:
+        if not isinstance(constraint, UniqueConstraint):
+            continue
+        keys = [c.key for c in constraint.columns]
+        if any(key.endswith("_index") for key in keys):
+            continue  # blind indexes: checked through their plaintext above
+        values = {key: _value_of(obj, key) for key in keys}
+        if any(value is None for value in values.values()):
+            continue
+        query = select(table.c.id).where(*(table.c[key] == value for key, value in values.items()))
+        if obj.id is not None:
+            query = query.where(table.c.id != obj.id)
+        with session.no_autoflush:
+            if session.execute(query.limit(1)).first() is None:
+                continue
+        field = next((key for key in reversed(keys) if not table.c[key].foreign_keys), keys[-1])
+        message = _("this official already has a record with this value") if "official_id" in keys else \
+            _("is already used by another record")
+        errors.append(field_error(field, message))
+    return errors
+
+
+def _value_of(obj, key):
+    """A column's value before flush: a foreign key not yet set is read from its relation."""
+    value = getattr(obj, key, None)
+    if value is None and key.endswith("_id"):
+        related = getattr(obj, key[:-3], None)
+        value = getattr(related, "id", None)
+    return value
+
+
+def check_text(obj) -> None:
+    """The text rule alone, for rows people write that are not dossier records
+    (consultation purposes, rejection reasons, departments)."""
+    text.normalise(obj)
+    errors = [field_error(field, message) for field, message in text.errors(type(obj), values_of(obj))]
+    if errors:
+        raise DossierValidationError(errors)
+
+
+def install_guard(models: tuple, text_models: tuple = ()) -> None:
+    """Refuse to flush any dossier record that breaks a rule, and any text that breaks
+    the text rule, whatever path wrote it."""
 
     @event.listens_for(Session, "before_flush")
     def _guard(session, flush_context, instances):
@@ -209,3 +276,5 @@ def install_guard(models: tuple) -> None:
             for obj in list(session.new) + list(session.dirty):
                 if isinstance(obj, models) and session.is_modified(obj):
                     check(obj)
+                elif isinstance(obj, text_models) and session.is_modified(obj):
+                    check_text(obj)

@@ -14,6 +14,7 @@
 import base64
 import hashlib
 import logging
+import os
 import time
 from datetime import datetime
 from pathlib import Path
@@ -230,5 +231,31 @@ def keyring() -> KeyRing:
 def init_app(app) -> None:
     kek = load_kek(app.config, app.instance_path)
     url = app.config.get("DOSSIER_KEYSTORE_URL") or f"sqlite:///{Path(app.instance_path) / 'keystore.db'}"
+    app.extensions["dossier_keyring"] = open_keystore(kek, url, production=app.config.get("DOSSIER_ENV") == "production")
+
+
+def open_keystore(kek: bytes, url: str, production: bool = False) -> "KeyRing":
+    """The key store, or a sentence saying why it cannot be used.
+
+    A new, empty key store beside a database full of ciphertext would make every
+    official unreadable and the citizen-ID index blind: production never creates one."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    parsed = make_url(url)
+    shown = parsed.render_as_string(hide_password=True)
+    if parsed.get_backend_name() == "sqlite" and parsed.database:
+        path = Path(parsed.database)
+        if not path.exists() and production:
+            raise KeyError_(f"The key store {path} does not exist: restore it (see Recovery) or point "
+                            f"DOSSIER_KEYSTORE_URL at it. Production never creates an empty one.")
+        if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+            raise KeyError_(f"The key store {path} cannot be read and written by this process: check its owner "
+                            f"and permissions.")
+    # Created (or tightened) readable by the app's account alone.
     private_sqlite(url)
-    app.extensions["dossier_keyring"] = KeyRing(kek, url)
+    try:
+        return KeyRing(kek, url)
+    except SQLAlchemyError as error:
+        reason = getattr(error, "orig", None) or error
+        raise KeyError_(f"The key store {shown} cannot be opened ({reason}): check DOSSIER_KEYSTORE_URL.") from error

@@ -10,10 +10,12 @@ A file written in a transaction that then rolls back is removed again, so an
 upload that fails anywhere leaves nothing behind.
 """
 
+import errno
 import hashlib
 import os
 import re
 import tempfile
+import time
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +31,8 @@ from security.keys import ShreddedKey, keyring
 from . import formats
 
 READ_SIZE = 1024 * 1024
+# An upload's temp file untouched this long belongs to a worker that died (killed mid-upload).
+TEMP_MAX_AGE_SECONDS = 24 * 3600
 _SESSION_KEY = "dossier_new_files"
 
 
@@ -143,12 +147,52 @@ def put(source, official_id: int, session: Session | None = None) -> StoredFile:
         if str(error) == "too large":
             raise AttachmentError("too_large", too_large_message()) from error
         raise
+    except OSError as error:
+        Path(handle.name).unlink(missing_ok=True)
+        if error.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise AttachmentError("no_space", _("The attachment store is full: the file was not stored. "
+                                                "Tell the system administrator.")) from error
+        raise
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)
         raise
     if session is not None:
         session.info.setdefault(_SESSION_KEY, []).append(target)
     return StoredFile(fmt, digest.size, digest.plain_sha256, digest.cipher_sha256, pages)
+
+
+def stale_temp_files(older_than: float = TEMP_MAX_AGE_SECONDS) -> list[Path]:
+    """Uploads that never finished: temp files untouched for ``older_than`` seconds.
+
+    A file being written is touched with every segment, so a slow upload is never
+    taken for a dead one; a worker killed mid-upload leaves its file behind."""
+    directory = root() / "tmp"
+    cutoff = time.time() - older_than
+    try:
+        entries = list(directory.iterdir())
+    except FileNotFoundError:
+        return []
+    stale = []
+    for path in entries:
+        try:
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                stale.append(path)
+        except FileNotFoundError:  # finished or removed meanwhile
+            continue
+    return sorted(stale)
+
+
+def remove_stale_temp_files(older_than: float = TEMP_MAX_AGE_SECONDS) -> tuple[int, int]:
+    """Remove the temp files of uploads that never finished; (files, bytes) removed."""
+    files = size = 0
+    for path in stale_temp_files(older_than):
+        try:
+            length = path.stat().st_size
+            path.unlink()
+        except FileNotFoundError:
+            continue
+        files, size = files + 1, size + length
+    return files, size
 
 
 def discard(stored_sha256: str) -> None:

@@ -84,9 +84,12 @@ def register_views(appbuilder):
     from flask import current_app as app
 
     app.jinja_env.globals["attached_to"] = attached_to
-    app.register_error_handler(413, _too_large)
     app.register_error_handler(429, _too_many)
     app.before_request(_unknown_action)
+    from . import errors, params
+
+    params.init_app(app)
+    errors.init_app(app)
 
 
 def _unknown_action():
@@ -105,17 +108,6 @@ def _unknown_action():
     if view is None or name not in getattr(view, "actions", {}):
         abort(404)
     return None
-
-
-def _too_large(error):
-    """A body over MAX_CONTENT_LENGTH is cut off unread: say so, in the reader's language."""
-    from flask import current_app, render_template
-
-    from storage import attachments
-
-    appbuilder = current_app.appbuilder
-    return render_template("dossier/refused.html", message=attachments.too_large_message(),
-                           base_template=appbuilder.base_template, appbuilder=appbuilder), 413
 
 
 def _too_many(error):

@@ -33,6 +33,7 @@ ACTIONS = {
     "restore": _l("Restore"),
     "restore_test": _l("Restore test"),
     "destruction": _l("Destruction"),
+    "temp_files_removed": _l("Unfinished uploads removed"),
 }
 
 

@@ -5,6 +5,8 @@ table and show names, and every rule of ``models.validation`` is checked in the
 form (message next to the field) and again before the write.
 """
 
+from datetime import datetime
+
 from flask import g, has_request_context, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -16,13 +18,16 @@ from sqlalchemy import Date
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.interfaces import MANYTOONE
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Optional, StopValidation
 
 from app.extensions import db
 from models import codes, validation, workflow
 from models.labels import LABELS
 from security import scope
+
+from . import submissions
+from .saving import SavingForms
 
 
 class ModelRules:
@@ -190,13 +195,37 @@ class DossierInterface(SQLAInterface):
             for name in self.eager))
 
 
-class DossierModelView(ModelView):
+def readable(formatter=None):
+    """A value as a reader reads it: an empty field is empty (never "None"), a time is to the second."""
+
+    def _format(value):
+        if formatter is not None and value is not None:
+            value = formatter(value)
+        if value is None:
+            return ""
+        if isinstance(value, datetime):
+            return value.strftime("%Y-%m-%d %H:%M:%S")
+        return value
+
+    return _format
+
+
+class DossierModelView(SavingForms, ModelView):
     """Base of every dossier screen."""
 
     page_size = 25
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
+        fieldset_columns = [c for _name, fields in (self.show_fieldsets or []) for c in fields.get("fields", [])]
+        self.formatters_columns = {
+            name: readable(self.formatters_columns.get(name))
+            for name in dict.fromkeys([*self.list_columns, *self.show_columns, *fieldset_columns,
+                                       *self.formatters_columns])
+        }
+        # Every add form carries a one-time submission id (views.submissions).
+        self.add_form = type(self.add_form.__name__, (self.add_form,),
+                             {submissions.FIELD: HiddenField(default=submissions.new_id)})
         if isinstance(self.datamodel, DossierInterface):
             relationships = sa_inspect(self.datamodel.obj).relationships.keys()
             shown = dict.fromkeys([*self.list_columns, *self.show_columns])

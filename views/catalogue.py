@@ -27,6 +27,7 @@ from storage import attachments, formats
 
 from .base import DossierInterface, RecordView, metadata_attrs
 from .dossier import ENTRY_COLUMNS, SOURCE_COLUMNS
+from .params import MAX_ID
 
 ENTRY_FIELDS = ["material_class", "title", "formed_on", "forming_unit", "page_count"]
 FILE_COLUMNS = ["file_name", "media_type", "size", "content_sha256", "stored_sha256"]
@@ -100,10 +101,11 @@ def linked_record(official_id):
         return None, None
     table, _sep, raw_id = key.partition(":")
     record = None
-    if table in _SECTION_TABLES and raw_id.isdigit():
+    if table in _SECTION_TABLES and raw_id.isdigit() and int(raw_id) <= MAX_ID:
         record = db.session.get(BY_TABLE[table], int(raw_id), execution_options={"include_pending": True})
     if record is None or record.official_id != official_id:
-        raise ValueError(_("The record to attach this file to does not exist in this official's dossier."))
+        raise workflow.WorkflowError("wrong_record",
+                                     _("The record to attach this file to does not exist in this official's dossier."))
     return table, record.id
 
 
@@ -167,6 +169,15 @@ class MaterialView(RecordView):
         except BaseException:
             attachments.discard(stored.stored_sha256)
             raise
+
+    def _write_failed(self, item):
+        # A new material's file was stored before its row: a refused row must not leave it behind.
+        from sqlalchemy import inspect
+
+        stored = None if inspect(item).has_identity else item.stored_sha256
+        super()._write_failed(item)
+        if stored:
+            attachments.discard(stored)
 
     def post_delete(self, item):
         # Only a draft can be deleted (models.workflow.check_delete): its file was never filed.

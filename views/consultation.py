@@ -8,7 +8,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 
 from app.extensions import db
-from models import BY_KEY, DOSSIER_MODELS, Material, Official
+from models import BY_KEY, DOSSIER_MODELS, Material, Official, validation
 from models.consultation import Consultation, ConsultationReading
 from security import audit, consultation as rules
 from security.scope import UNSCOPED
@@ -98,13 +98,18 @@ class ConsultationView(BaseView):
                                            purpose=form["purpose"].strip(), valid_from=valid_from,
                                            valid_until=valid_until, state="submitted")
                 db.session.add(application)
-                db.session.flush()
-                audit.record("consultation_applied", object_type="consultation", object_id=application.id,
-                             details={"official": official.id, "sections": sections})
-                db.session.commit()
-                flash(_("Application #%(id)s submitted: it goes to your department head, then to the archive.",
-                        id=application.id), "success")
-                return redirect(url_for(".list"))
+                try:
+                    db.session.flush()
+                except validation.DossierValidationError as error:  # the purpose is text that is not text
+                    db.session.rollback()
+                    problems = [e.message for e in error.errors]
+                else:
+                    audit.record("consultation_applied", object_type="consultation", object_id=application.id,
+                                 details={"official": official.id, "sections": sections})
+                    db.session.commit()
+                    flash(_("Application #%(id)s submitted: it goes to your department head, then to the archive.",
+                            id=application.id), "success")
+                    return redirect(url_for(".list"))
         return self.render_template("dossier/consultation_apply.html", officials=officials,
                                     sections=section_choices(), problems=problems, form=form)
 
@@ -116,7 +121,7 @@ class ConsultationView(BaseView):
         try:
             rules.decide(db.session, g.user, application, approve, request.form.get("reason"))
             db.session.commit()
-        except rules.ConsultationError as error:
+        except (rules.ConsultationError, validation.DossierValidationError) as error:
             db.session.rollback()
             flash(str(error), "danger")
         else:

@@ -59,3 +59,37 @@ def test_every_job_has_a_trigger_the_scheduler_accepts(app):
     for name, trigger in scheduler.triggers(app).items():
         sched.add_job(lambda: None, id=name, **trigger)
     assert {job.id for job in sched.get_jobs()} == set(scheduler.JOBS)
+
+
+def test_uploads_left_unfinished_are_reported_by_fixity_and_removed_after_a_day(app, db, make_material):
+    """A worker killed mid-upload leaves its temp file: fixity names it, the clean-up job removes it."""
+    import os
+    import time
+
+    from jobs.fixity import run_fixity
+    from models import AuditEvent
+    from storage import attachments
+
+    clear_locks(db)
+    make_material()
+    tmp = attachments.root() / "tmp"
+    tmp.mkdir(parents=True, exist_ok=True)
+    dead, live = tmp / "upload-dead", tmp / "upload-live"
+    dead.write_bytes(b"x" * 4096)
+    live.write_bytes(b"y" * 10)
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(dead, (two_days_ago, two_days_ago))
+
+    report = run_fixity()
+    assert report.stale_temp == [dead]
+    result = app.test_cli_runner().invoke(args=["dossier", "fixity"])
+    assert "STALE TEMP FILE" in result.output and "upload-dead" in result.output
+
+    outcome = scheduler.run_job("temp_cleanup", "host-a:1")
+    assert outcome == "ok: 1 unfinished upload(s) removed, 4096 bytes"
+    assert not dead.exists() and live.exists()
+    event = db.session.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc())).first()
+    assert event.action == "temp_files_removed"
+    assert run_fixity().stale_temp == []
+    live.unlink()
+    clear_locks(db)
