@@ -71,6 +71,10 @@ def type_date(page, input_id, day):
     page.keyboard.press("Escape")
 
 
+# The page's own form, not the sign-out button of the user menu (also a form).
+SAVE = "form:not(.navbar-logout) [type=submit]"
+
+
 def sign_in(page, live_server, username):
     # Signing out is a form in the user menu; a fresh sign-in starts from no session at all.
     page.context.clear_cookies()
@@ -100,7 +104,7 @@ def test_clerk_creates_an_official_and_adds_work_experience(page, live_server, f
     choose(page, "status", "1")
     page.fill("#mobile", person["mobile"])
     choose(page, "source_channel", "hr")
-    page.click("form [type=submit]")
+    page.click(SAVE)
     page.wait_for_selector("text=已保存为草稿")
 
     # A new official is a draft: the clerk finds it in their drafts and opens its page.
@@ -115,7 +119,7 @@ def test_clerk_creates_an_official_and_adds_work_experience(page, live_server, f
     page.fill("#post", "科员")
     type_date(page, "start_date", start)
     choose(page, "source_channel", "hr")
-    page.click("form [type=submit]")
+    page.click(SAVE)
     page.wait_for_selector("text=已保存为草稿")
 
     page.click("a[href='#WorkExperienceView']")
@@ -141,7 +145,7 @@ def test_entry_passes_first_and_final_review_onto_the_official_page(page, live_s
     page.fill("#post", "副处长")
     type_date(page, "start_date", row["start_date"])
     choose(page, "source_channel", "hr")
-    page.click("form [type=submit]")
+    page.click(SAVE)
     page.wait_for_selector("text=已保存为草稿")
     page.goto(f"{live_server}/mydrafts/")
     page.check("tr:has-text('省委组织部干部一处') >> input[name=item]")
@@ -187,7 +191,7 @@ def test_a_scanned_document_is_filed_reviewed_and_downloaded_from_the_catalogue(
     page.fill("#forming_unit", "市委组织部")
     page.set_input_files("#upload", str(scan))
     choose(page, "source_channel", "hr")
-    page.click("form [type=submit]")
+    page.click(SAVE)
     page.wait_for_selector("text=已保存为草稿")
     page.goto(f"{live_server}/mydrafts/")
     page.check("tr:has-text('干部任免审批表') >> input[name=item]")
@@ -239,7 +243,8 @@ def test_a_consultation_from_application_through_both_approvals_to_a_watermarked
     sign_in(page, live_server, "clerk")
     page.goto(f"{live_server}/consultation/")
     page.click("#apply")
-    page.select_option("#official", str(official.id))
+    # An official of another department is named by the exact citizen ID (the list holds the clerk's own).
+    page.fill("#citizen_id", official.citizen_id)
     page.check("input[name=sections][value=integrity_report]")
     page.fill("#purpose", "干部考察")
     page.fill("#valid_from", date.today().isoformat())
