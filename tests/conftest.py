@@ -347,3 +347,59 @@ def backup_targets(app, db, tmp_path):
     for model in (RestoreTest, BackupCopy, BackupRun, BackupChange):
         db.session.execute(delete(model.__table__))
     db.session.commit()
+
+
+@pytest.fixture
+def real_rows(db, users, make_official, make_record, make_material):
+    """One real, committed row behind every kind of id a route takes, in the clerk's and
+    department head's department (D01): an approved record of every section, a document,
+    a collection-register entry, the `official` account's own dossier, a consultation grant
+    open now for every role that may consult, a pending permission request and a group.
+    Returns ids by table name (and ``grants`` by role), each checked to exist."""
+    from datetime import date, timedelta
+
+    from flask_appbuilder.security.sqla.models import Group
+
+    from models import SECTIONS, CollectionReceipt, Consultation, PermissionRequest
+    from models.career import WorkExperience
+
+    ids = {}
+    for model in SECTIONS:
+        ids[model.__tablename__] = make_record(model).id
+    me = make_official(account_id=users["official"].id)
+    ids["official"] = me.id
+    ids["own_work_experience"] = make_record(WorkExperience, official=me, start_date=me.work_start_date,
+                                             end_date=None).id
+    ids["material"] = make_material(me).id
+    receipt = CollectionReceipt(official_id=me.id, section_key="work_experience", provider="市委组织部",
+                                received_on=date.today() - timedelta(days=1), entered_by_id=users["clerk"].id)
+    subject = make_official(department_code="D03")
+    ids["subject_material"] = make_material(subject).id
+    grants = {}
+    for role in ("clerk", "dept_head", "hr_reviewer", "archivist", "unit_head", "inspector"):
+        grant = Consultation(applicant_id=users[role].id, official_id=subject.id, purpose="干部考察",
+                             sections="work_experience,material", valid_from=date.today(),
+                             valid_until=date.today() + timedelta(days=7), state="approved")
+        db.session.add(grant)
+        grants[role] = grant
+    request = PermissionRequest(kind="user_roles", target_id=users["inspector"].id, target_name="inspector",
+                                before="[]", proposed="[]", requested_by_id=users["secadmin"].id)
+    group = Group(name=f"group_{uuid.uuid4().hex[:8]}", label="测试组")
+    db.session.add_all([receipt, request, group])
+    db.session.commit()
+    ids.update(collection_receipt=receipt.id, permission_request=request.id, ab_group=group.id,
+               consultation=grants["clerk"].id, consultation_subject=subject.id)
+    ids["grants"] = {role: grant.id for role, grant in grants.items()}
+    # The premise of every check: these rows are really there, committed, for any other session.
+    from sqlalchemy import create_engine
+
+    engine = create_engine(db.engine.url)
+    with engine.connect() as conn:
+        for table in (*(m.__tablename__ for m in SECTIONS), "collection_receipt", "permission_request", "ab_group"):
+            assert conn.execute(text(f"SELECT count(*) FROM {table} WHERE id = :id"), {"id": ids[table]}).scalar() == 1
+    engine.dispose()
+    yield ids
+    db.session.rollback()
+    db.session.execute(delete(PermissionRequest.__table__).where(PermissionRequest.id == ids["permission_request"]))
+    db.session.execute(delete(Group.__table__).where(Group.id == ids["ab_group"]))
+    db.session.commit()
