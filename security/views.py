@@ -11,7 +11,7 @@ from flask_appbuilder.actions import action
 from flask_appbuilder.security.views import RoleModelView as FabRoleModelView
 from flask_appbuilder.security.views import UserDBModelView as FabUserDBModelView
 from flask_babel import gettext as _, lazy_gettext as _l
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 from wtforms.validators import DataRequired
 
 from security import accounts, approvals
@@ -82,8 +82,12 @@ class RoleModelView(_HeldGrants, FabRoleModelView):
     def pre_update(self, item):
         # A role's name carries its department scope (security.roles.ROLE_SCOPE): renaming
         # one role into another's name would widen access without any approval.
-        history = inspect(item).attrs.name.history
-        if history.has_changes():
+        # Read the stored name outside this transaction: loading the form's permissions may
+        # already have autoflushed the new name, leaving the attribute's history empty.
+        table = type(item).__table__
+        with self.datamodel.session.get_bind().connect() as conn:
+            stored = conn.execute(select(table.c.name).where(table.c.id == item.id)).scalar()
+        if inspect(item).attrs.name.history.has_changes() or stored != item.name:
             raise approvals.ApprovalError("rename", _("Role names cannot be changed: create a new role and "
                                                       "request its permissions instead."))
         super().pre_update(item)

@@ -6,6 +6,7 @@ database on that server for the run and drops it afterwards; a server that
 cannot be reached fails the run, it never skips.
 """
 
+import contextvars
 import io
 import os
 import random
@@ -13,6 +14,7 @@ import shutil
 import uuid
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, delete, select, text
 from sqlalchemy_continuum import version_class, versioning_manager
 from sqlalchemy_utils import create_database
@@ -65,6 +67,29 @@ def databases(tmp_path_factory):
     dbs.drop_all()
 
 
+class OwnContextClient(FlaskClient):
+    """A test client whose every request runs as a server runs it: in a context of its own
+    (its own application context, ``g`` and database session), not inside the test's.
+    What the test set up reaches the request only if the test committed it."""
+
+    def open(self, *args, **kwargs):
+        from flask import has_app_context
+
+        from app.extensions import db as _db
+
+        test_session = _db.session if has_app_context() else None
+        if test_session is not None:
+            unsaved = [*test_session.new, *test_session.dirty, *test_session.deleted]
+            assert not [o for o in unsaved if test_session.is_modified(o) or o not in test_session.dirty], \
+                f"commit the test's setup before a request: {unsaved!r}"
+        # Buffered: a streamed body (documents) is read, and its context closed, in there too.
+        kwargs.setdefault("buffered", True)
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if test_session is not None:
+            test_session.expire_all()  # the test reads what the request wrote, not its own old copy
+        return response
+
+
 def make_app(url, **overrides):
     """An app on ``url``; each database gets its own key store and audit checkpoints,
     as each production instance does (the same for every app on that database)."""
@@ -76,7 +101,7 @@ def make_app(url, **overrides):
 
     keys = Path(tempfile.gettempdir()) / "dossier-test-keys" / hashlib.sha256(url.encode()).hexdigest()[:16]
     keys.mkdir(parents=True, exist_ok=True)
-    return create_app({
+    application = create_app({
         "SQLALCHEMY_DATABASE_URI": url,
         "TESTING": True,
         "WTF_CSRF_ENABLED": False,
@@ -88,6 +113,8 @@ def make_app(url, **overrides):
         "RATELIMIT_ENABLED": False,
         **overrides,
     })
+    application.test_client_class = OwnContextClient
+    return application
 
 
 @pytest.fixture(scope="session")

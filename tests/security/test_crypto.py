@@ -174,6 +174,20 @@ def test_a_value_moved_to_another_row_does_not_decrypt(db, secrets, make_officia
     assert db.session.get(Official, other.id).mobile is TAMPERED
 
 
+def test_a_value_moved_between_rows_of_the_same_official_does_not_decrypt(db, secrets, make_record):
+    """Same data key, other row: only the row bound into the associated data stops it."""
+    official, _values = secrets
+    other = make_record(Sanction, official=official, reason="另一处分原因", decided_on=official.work_start_date,
+                        ends_on=None)
+    table = Sanction.__table__
+    stolen = db.session.scalar(select(table.c.reason).where(table.c.official_id == official.id,
+                                                             table.c.id != other.id))
+    db.session.execute(table.update().where(table.c.id == other.id).values(reason=stolen))
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(Sanction, other.id).reason is TAMPERED
+
+
 def test_after_the_data_key_is_destroyed_content_cannot_be_read_and_says_so(db, secrets, login_as, make_official):
     official, values = secrets
     bystander = make_official()
