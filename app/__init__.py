@@ -4,7 +4,7 @@ import logging
 import os
 from pathlib import Path
 
-from flask import Flask, g
+from flask import Flask
 
 from flask_appbuilder import AppBuilder
 
@@ -91,23 +91,6 @@ def create_app(overrides: dict | None = None) -> Flask:
 
         register_views(appbuilder)
         appbuilder.post_init()
-
-    def _fresh_request_state():
-        # Per-request state (the signed-in user Flask-Login caches, workflow flags,
-        # the department scope) must never outlive its request, even where an
-        # application context is shared between requests (the test client).
-        for name in ("_login_user", "user", "dossier_scope", "change_request", "_dossier_reach",
-                     "_closed_materials", "_dossier_grants", "_queue_counts", "form_official_id", "held_grants"):
-            g.pop(name, None)
-
-    # First of all hooks: FAB's own hook reads the user into g.user.
-    app.before_request_funcs.setdefault(None, []).insert(0, _fresh_request_state)
-
-    @app.teardown_request
-    def _discard_uncommitted(_error):
-        # A refused write (a view's pre_update raising) leaves its changes in the
-        # session; they must never ride along with the next request's commit.
-        db.session.rollback()
 
     from security import session_guard
 

@@ -7,6 +7,7 @@ process list or log.
 
 import json
 import os
+import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -145,11 +146,19 @@ class Repository:
             raise ResticError(self._last_words(result.stderr.decode(errors="replace")))
         return result.stdout
 
-    def check(self, read_data_subset: str | None = None) -> None:
+    def check(self, read_data_subset: str | None = None) -> dict:
+        """Run ``restic check``; return what it says it did (restic 0.14 has no JSON for it):
+        the share of data packs it read and how many packs that was."""
         args = ["check"]
         if read_data_subset:
             args.append(f"--read-data-subset={read_data_subset}")
-        self.run(*args)
+        output = self.run(*args).stdout
+        if "no errors were found" not in output:
+            raise ResticError("restic check did not report a clean repository")
+        share = re.search(r"read ([\d.]+%) of data packs", output)
+        packs = re.findall(r"(\d+) / (\d+) packs", output)
+        return {"read_data": share.group(1) if share else "0%",
+                "packs_read": int(packs[-1][0]) if share and packs else 0}
 
     def forget(self, snapshot_ids: list[str], prune: bool = True) -> None:
         if snapshot_ids:

@@ -400,8 +400,8 @@ def restore_test(target: str, echo=print) -> RestoreTest:
             repo = repository(target)
             repo.unlock()
             echo(f"{target}: restic check, reading {config.get('RESTORE_TEST_READ_DATA')} of the data")
-            repo.check(config.get("RESTORE_TEST_READ_DATA"))
-            checks["restic_check"] = config.get("RESTORE_TEST_READ_DATA")
+            # What restic reports having read, so the record shows a check only when one ran.
+            checks["restic_check"] = repo.check(config.get("RESTORE_TEST_READ_DATA"))
         except ResticError as error:
             raise RestoreProblem("restic", error=str(error))
         scratch_url = scratch_database()

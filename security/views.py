@@ -16,7 +16,7 @@ from flask_appbuilder.security.views import RoleModelView as FabRoleModelView
 from flask_appbuilder.security.views import UserDBModelView as FabUserDBModelView
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import logout_user
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 from wtforms.validators import DataRequired
 
 from config import AUTH_ROLE_ADMIN, AUTH_ROLE_PUBLIC
@@ -143,12 +143,14 @@ class RoleModelView(_HeldGrants, FabRoleModelView):
     def pre_update(self, item):
         # A role's name is what officers read when they grant it: a rename waits for a second
         # officer like its permissions do (scope and duties hang on permissions, not on names).
-        history = inspect(item).attrs.name.history
-        if history.has_changes():
-            old, new = history.deleted[0], item.name
-            item.name = old
-            session = self.datamodel.session
-            request = approvals.propose_change(session, "role_rename", item, [old], [new], g.user)
+        # The stored name is read outside this transaction: loading the form's permissions may
+        # already have autoflushed the new name, leaving the attribute's history empty.
+        table = type(item).__table__
+        with self.datamodel.session.get_bind().connect() as conn:
+            stored = conn.execute(select(table.c.name).where(table.c.id == item.id)).scalar()
+        if stored != item.name:
+            new, item.name = item.name, stored
+            request = approvals.propose_change(self.datamodel.session, "role_rename", item, [stored], [new], g.user)
             self._tell(request)
         super().pre_update(item)
 

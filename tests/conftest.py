@@ -6,6 +6,7 @@ database on that server for the run and drops it afterwards; a server that
 cannot be reached fails the run, it never skips.
 """
 
+import contextvars
 import io
 import os
 import random
@@ -13,6 +14,7 @@ import shutil
 import uuid
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, delete, select, text
 from sqlalchemy_continuum import version_class, versioning_manager
 from sqlalchemy_utils import create_database
@@ -65,6 +67,29 @@ def databases(tmp_path_factory):
     dbs.drop_all()
 
 
+class OwnContextClient(FlaskClient):
+    """A test client whose every request runs as a server runs it: in a context of its own
+    (its own application context, ``g`` and database session), not inside the test's.
+    What the test set up reaches the request only if the test committed it."""
+
+    def open(self, *args, **kwargs):
+        from flask import has_app_context
+
+        from app.extensions import db as _db
+
+        test_session = _db.session if has_app_context() else None
+        if test_session is not None:
+            unsaved = [*test_session.new, *test_session.dirty, *test_session.deleted]
+            assert not [o for o in unsaved if test_session.is_modified(o) or o not in test_session.dirty], \
+                f"commit the test's setup before a request: {unsaved!r}"
+        # Buffered: a streamed body (documents) is read, and its context closed, in there too.
+        kwargs.setdefault("buffered", True)
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if test_session is not None:
+            test_session.expire_all()  # the test reads what the request wrote, not its own old copy
+        return response
+
+
 def make_app(url, **overrides):
     """An app on ``url``; each database gets its own key store and audit checkpoints,
     as each production instance does (the same for every app on that database)."""
@@ -76,7 +101,7 @@ def make_app(url, **overrides):
 
     keys = Path(tempfile.gettempdir()) / "dossier-test-keys" / hashlib.sha256(url.encode()).hexdigest()[:16]
     keys.mkdir(parents=True, exist_ok=True)
-    return create_app({
+    application = create_app({
         "SQLALCHEMY_DATABASE_URI": url,
         "TESTING": True,
         "WTF_CSRF_ENABLED": False,
@@ -88,6 +113,8 @@ def make_app(url, **overrides):
         "RATELIMIT_ENABLED": False,
         **overrides,
     })
+    application.test_client_class = OwnContextClient
+    return application
 
 
 @pytest.fixture(scope="session")
@@ -465,3 +492,59 @@ def trail(databases, tmp_path):
     made = Trail(databases, tmp_path)
     yield made
     made.close()
+
+
+@pytest.fixture
+def real_rows(db, users, make_official, make_record, make_material):
+    """One real, committed row behind every kind of id a route takes, in the clerk's and
+    department head's department (D01): an approved record of every section, a document,
+    a collection-register entry, the `official` account's own dossier, a consultation grant
+    open now for every role that may consult, a pending permission request and a group.
+    Returns ids by table name (and ``grants`` by role), each checked to exist."""
+    from datetime import date, timedelta
+
+    from flask_appbuilder.security.sqla.models import Group
+
+    from models import SECTIONS, CollectionReceipt, Consultation, PermissionRequest
+    from models.career import WorkExperience
+
+    ids = {}
+    for model in SECTIONS:
+        ids[model.__tablename__] = make_record(model).id
+    me = make_official(account_id=users["official"].id)
+    ids["official"] = me.id
+    ids["own_work_experience"] = make_record(WorkExperience, official=me, start_date=me.work_start_date,
+                                             end_date=None).id
+    ids["material"] = make_material(me).id
+    receipt = CollectionReceipt(official_id=me.id, section_key="work_experience", provider="市委组织部",
+                                received_on=date.today() - timedelta(days=1), entered_by_id=users["clerk"].id)
+    subject = make_official(department_code="D03")
+    ids["subject_material"] = make_material(subject).id
+    grants = {}
+    for role in ("clerk", "dept_head", "hr_reviewer", "archivist", "unit_head", "inspector"):
+        grant = Consultation(applicant_id=users[role].id, official_id=subject.id, purpose="干部考察",
+                             sections="work_experience,material", valid_from=date.today(),
+                             valid_until=date.today() + timedelta(days=7), state="approved")
+        db.session.add(grant)
+        grants[role] = grant
+    request = PermissionRequest(kind="user_roles", target_id=users["inspector"].id, target_name="inspector",
+                                before="[]", proposed="[]", requested_by_id=users["secadmin"].id)
+    group = Group(name=f"group_{uuid.uuid4().hex[:8]}", label="测试组")
+    db.session.add_all([receipt, request, group])
+    db.session.commit()
+    ids.update(collection_receipt=receipt.id, permission_request=request.id, ab_group=group.id,
+               consultation=grants["clerk"].id, consultation_subject=subject.id)
+    ids["grants"] = {role: grant.id for role, grant in grants.items()}
+    # The premise of every check: these rows are really there, committed, for any other session.
+    from sqlalchemy import create_engine
+
+    engine = create_engine(db.engine.url)
+    with engine.connect() as conn:
+        for table in (*(m.__tablename__ for m in SECTIONS), "collection_receipt", "permission_request", "ab_group"):
+            assert conn.execute(text(f"SELECT count(*) FROM {table} WHERE id = :id"), {"id": ids[table]}).scalar() == 1
+    engine.dispose()
+    yield ids
+    db.session.rollback()
+    db.session.execute(delete(PermissionRequest.__table__).where(PermissionRequest.id == ids["permission_request"]))
+    db.session.execute(delete(Group.__table__).where(Group.id == ids["ab_group"]))
+    db.session.commit()

@@ -109,9 +109,10 @@ def _chosen_official_id(model):
     from sqlalchemy import select
 
     wanted = g.get("form_official_id") or request.form.get("official") or request.args.get("_flt_0_official")
-    pk = (request.view_args or {}).get("pk")
-    if not wanted and pk is not None:
-        wanted = db.session.scalar(select(model.__table__.c.official_id).where(model.__table__.c.id == pk))
+    # FAB's route pk is a string: PostgreSQL will not compare it with an integer column.
+    pk = str((request.view_args or {}).get("pk") or "")
+    if not wanted and pk.isdigit():
+        wanted = db.session.scalar(select(model.__table__.c.official_id).where(model.__table__.c.id == int(pk)))
     return int(wanted) if str(wanted or "").isdigit() else None
 
 

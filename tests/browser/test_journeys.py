@@ -201,9 +201,16 @@ def test_a_scanned_document_is_filed_reviewed_and_downloaded_from_the_catalogue(
     # The reviewer reads the document itself before deciding.
     sign_in(page, live_server, "dept_head")
     page.goto(f"{live_server}/review/first/")
-    with page.expect_popup() as opened:
-        page.click("tr:has-text('干部任免审批表') >> a.open-file")
-    assert opened.value.url.endswith("/preview/" + opened.value.url.rsplit("/", 1)[1])
+    # Watch the popup's own requests: its URL alone says nothing of what the server answered.
+    with page.context.expect_event("response", lambda r: "/materialview/preview/" in r.url) as answered:
+        with page.expect_popup() as opened:
+            page.click("tr:has-text('干部任免审批表') >> a.open-file")
+    preview = answered.value
+    assert preview.status == 200, preview.status
+    assert preview.headers["content-type"].startswith("application/pdf")
+    assert preview.headers["content-disposition"].startswith("inline")
+    assert int(preview.headers["content-length"]) == len(scan.read_bytes())
+    assert opened.value.url == preview.url
     opened.value.close()
     page.check("tr:has-text('干部任免审批表') >> input[name=item]")
     page.click("#approve-selected")

@@ -6,6 +6,7 @@ import tracemalloc
 
 import pytest
 
+from security import crypto
 from security.keys import keyring
 from storage import attachments
 from tests import documents
@@ -34,7 +35,7 @@ def test_a_file_is_stored_encrypted_under_the_hash_of_its_stored_bytes(db, make_
 def test_a_file_of_one_official_does_not_decrypt_as_another_officials(db, make_official):
     first, second = make_official(), make_official()
     stored = attachments.put(io.BytesIO(documents.pdf()), first.id)
-    with pytest.raises(Exception):
+    with pytest.raises(crypto.DecryptionError):
         b"".join(attachments.open_plaintext(stored.stored_sha256, second.id))
 
 

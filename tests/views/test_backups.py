@@ -1,5 +1,7 @@
 """The archivist's backups page: targets, snapshots, restore tests, and "back up now"."""
 
+import re
+
 from backup import runs
 from jobs.scheduler import run_job
 from models import BackupRun
@@ -42,7 +44,14 @@ def test_the_page_shows_progress_failures_and_the_last_restore_test(db, login_as
 
     page = login_as("archivist").get("/backups/").get_data(as_text=True)
     assert "40%" in page and str(missing) in page and "unreachable" in page
-    assert page.count("restore-test") >= 1 and "通过" in page
+    # The target's panel names its last restore test, and the table lists it with its snapshot.
+    panel = page.split(f"<strong>{backup_targets[0]}</strong>", 1)[1].split('class="panel panel-default', 1)[0]
+    last = re.search(r'<p class="restore-test">(.*?)</p>', panel, re.S).group(1)
+    assert tested.started_at.strftime("%Y-%m-%d %H:%M") in last and "通过" in last
+    table = page.split('id="restore-tests"', 1)[1].split("</table>", 1)[0]
+    rows = [re.sub(r"<[^>]+>|\s+", " ", row) for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)[1:]]
+    assert [row for row in rows if str(backup_targets[0]) in row and tested.snapshot_id[:8] in row
+            and "通过" in row], rows
     db.session.delete(running)
     db.session.query(BackupCopy).delete()
     db.session.commit()

@@ -96,6 +96,14 @@ def test_a_batch_with_one_bad_row_writes_nothing(db, login_as, make_official, de
     assert pending(db, AnnualAssessment) == []
 
 
-def test_clerks_cannot_use_the_batch_screen(login_as):
-    assert login_as("clerk").get("/assessments/batch/").status_code in (302, 403)
-    assert login_as("clerk").post("/assessments/batch/", data={"year": 2024}).status_code in (302, 403)
+def test_clerks_cannot_use_the_batch_screen(db, login_as, make_official):
+    """Refused, and a complete, valid batch posted directly writes nothing."""
+    official = make_official(status="1")
+    clerk = login_as("clerk")
+    assert clerk.get("/assessments/batch/").status_code in (302, 403)
+    year = date.today().year - 1
+    response = clerk.post("/assessments/batch/", data={"year": year, "department": official.department_id,
+                                                       "submit_now": "1", f"grade_{official.id}": "1"})
+    assert response.status_code in (302, 403) and "/login/" not in response.headers.get("Location", "")
+    db.session.expire_all()
+    assert pending(db, AnnualAssessment) == []

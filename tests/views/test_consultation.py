@@ -150,6 +150,35 @@ def test_an_expired_grant_is_refused_and_the_job_ends_it(db, login_as, dossier):
     assert application.state == "expired"
 
 
+def test_a_grant_that_has_not_started_is_refused_and_nothing_is_read(db, login_as, dossier):
+    application = approved_grant(db, login_as, dossier)
+    starts = date.today() + timedelta(days=2)
+    application.valid_from, application.valid_until = starts, starts + timedelta(days=5)
+    db.session.commit()
+    client = login_as("clerk")
+    client.get("/lang/en")
+    response = client.get(f"/consultation/{application.id}/read/integrity_report", environ_base=TERMINAL)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 403 and f"This grant starts on {starts.isoformat()}" in html
+    assert dossier["report"].summary not in html
+    assert db.session.scalars(select(ConsultationReading)).all() == []
+
+
+@pytest.mark.parametrize("days, accepted", [(30, True), (31, False)])
+def test_a_grant_lasts_at_most_the_longest_period(db, login_as, dossier, days, accepted):
+    """CONSULTATION_MAX_DAYS (30) days, counting both ends, and not one day more."""
+    client = login_as("clerk")
+    client.get("/lang/en")
+    until = date.today() + timedelta(days=days - 1)
+    response = apply(client, dossier["official"], ["integrity_report"], valid_until=until.isoformat())
+    stored = db.session.scalars(select(Consultation).where(Consultation.official_id == dossier["official"].id)).all()
+    if accepted:
+        assert [(a.valid_until, a.state) for a in stored] == [(until, "submitted")]
+    else:
+        assert "A grant lasts at most 30 days." in " ".join(messages(response.get_data(as_text=True)))
+        assert stored == []
+
+
 def test_only_the_applicant_uses_the_grant(db, login_as, dossier):
     application = approved_grant(db, login_as, dossier)
     response = login_as("hr_reviewer").get(f"/consultation/{application.id}/read/integrity_report",

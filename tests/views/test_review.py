@@ -92,7 +92,8 @@ def test_direct_posts_by_the_wrong_people_change_nothing(db, login_as, entered, 
 
 def test_self_approval_over_http_is_refused(db, login_as, factory, make_official, make_user):
     official_row, row = sample_rows(factory)["work_experience"]
-    official = make_official(**official_row)
+    # In D02, where the HR reviewer works: the head of D02 first-reviews it (and reaches it).
+    official = make_official(department_code="D02", **official_row)
     hr = login_as("hr_reviewer")
     hr.post("/workexperienceview/add", data=form_data(WorkExperience, row, official_id=official.id))
     (own,) = pending(db, WorkExperience)
