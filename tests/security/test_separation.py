@@ -301,15 +301,16 @@ def test_deleting_or_copying_a_role_changes_nothing_on_one_officers_word(app, db
     officer = login_as("secadmin")
     officer.post("/roles/action_post", data={"action": "copyrole", "rowid": [str(role_named(app, "secadmin").id)]})
     copy = role_named(app, "secadmin copy")
+    copy_id = copy.id
     try:
-        assert copy is not None and copy.permissions == []  # its permissions wait for approval
+        assert copy.permissions == []  # its permissions wait for approval
         copied = db.session.scalars(select(PermissionRequest).where(PermissionRequest.kind == "role_permissions",
-                                                                    PermissionRequest.target_id == copy.id)).one()
+                                                                    PermissionRequest.target_id == copy_id)).one()
         assert copied.kind == "role_permissions" and copied.state == "pending"
-        officer.post(f"/roles/delete/{copy.id}")
+        officer.post(f"/roles/delete/{copy_id}")
         assert role_named(app, "secadmin copy") is not None
         deletion = db.session.scalars(select(PermissionRequest).where(PermissionRequest.kind == "role_delete")).one()
-        assert deletion.target_id == copy.id and deletion.state == "pending"
+        assert deletion.target_id == copy_id and deletion.state == "pending"
         sign_in(second := app.test_client(), "secadmin2")
         decide(second, deletion)
         db.session.expire_all()
@@ -317,9 +318,9 @@ def test_deleting_or_copying_a_role_changes_nothing_on_one_officers_word(app, db
     finally:
         db.session.rollback()
         for extra in db.session.scalars(select(PermissionRequest).where(
-                PermissionRequest.kind.in_(("role_permissions", "role_delete")), PermissionRequest.target_id == copy.id)):
+                PermissionRequest.kind.in_(("role_permissions", "role_delete")), PermissionRequest.target_id == copy_id)):
             db.session.delete(extra)
-        leftover = db.session.get(sm.role_model, copy.id)
+        leftover = db.session.get(sm.role_model, copy_id)
         if leftover is not None:
             db.session.delete(leftover)
         db.session.commit()
