@@ -106,7 +106,8 @@ OTHER_ACCESS = {
         **AUTHOR, **FINAL_REVIEWER, **HISTORY, **BACKLOG, **READER,
     },
     "archivist": {"DepartmentView": READ, "CodeItemView": READ, "ReceiptView": READ, **HISTORY, **BACKLOG,
-                  **CONSULTATION_ARCHIVE, "BackupView": ("can_list", "can_request")},
+                  **CONSULTATION_ARCHIVE, "BackupView": ("can_list", "can_request"),
+                  "AntivirusView": ("can_index",)},
     "unit_head": {"DepartmentView": READ, **HISTORY, **BACKLOG, **READER},
     "inspector": {"DepartmentView": READ, **HISTORY, **READER},
     # Accounts belong to the system administrator ...
