@@ -168,8 +168,8 @@ def check(source) -> Checked:
     first: malware is named (and audited) as malware whatever it poses as, and a hostile
     file never reaches a parser. A stream checked once (by the upload form) is not
     scanned again when it is stored in the same request."""
-    done = getattr(source, _CHECKED, None)
-    if done is not None:
+    size, done = getattr(source, _CHECKED, (None, None))
+    if done is not None and size == size_of(source):
         return done
     check_size(source)
     scan(source)
@@ -182,7 +182,7 @@ def check(source) -> Checked:
         pages = fmt.pages(source)
     checked = Checked(fmt, pages)
     try:
-        setattr(source, _CHECKED, checked)
+        setattr(source, _CHECKED, (size_of(source), checked))
     except AttributeError:
         pass
     return checked

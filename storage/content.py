@@ -39,8 +39,9 @@ OFD_MAX_RATIO = 200
 OFD_MAX_TOTAL = 2 * 1024 * 1024 * 1024
 OFD_MAX_ENTRIES = 20_000
 OFD_INDEX_LIMIT = 16 * 1024 * 1024
-# Larger than any page scanned at 600 dpi on A0 paper (about 14,000 × 20,000).
-IMAGE_MAX_PIXELS = 300_000_000
+# An A3 page scanned at 1,000 dpi is about 11,700 × 16,500: larger is not a page, and
+# decoding it would take gigabytes. Below Pillow's own bomb limit, so this message is said.
+IMAGE_MAX_PIXELS = 150_000_000
 READ = 64 * 1024
 
 

@@ -119,3 +119,20 @@ def test_a_tiff_with_a_damaged_page_is_refused():
     with pytest.raises(content.ContentRefused) as refused:
         content.validate(FORMATS["tiff"], io.BytesIO(bytes(data)))
     assert refused.value.code == "tiff_damaged"
+
+
+@pytest.mark.parametrize("side", [13_000, 20_000], ids=["over our limit", "over Pillow's bomb limit"])
+def test_an_image_too_large_to_be_a_page_is_refused_before_it_is_decoded(side):
+    import struct
+    import zlib
+
+    from storage.formats import FORMATS
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0))
+    bomb = header + chunk(b"IDAT", zlib.compress(b"\x00" * 1024)) + chunk(b"IEND", b"")
+    with pytest.raises(content.ContentRefused) as refused:
+        content.validate(FORMATS["png"], io.BytesIO(bomb))
+    assert refused.value.code == "image_too_large"
