@@ -132,6 +132,12 @@ def scan(source) -> None:
         verdict = scanner_client().scan_file(source, limit=max_bytes())
     except scanner.TooLarge:
         raise AttachmentError("too_large", too_large_message()) from None
+    except scanner.ScanLimit as error:
+        # Always refused: a file too large for the scanner's settings is not a file it scanned.
+        current_app.logger.error("virus scanner limit: %s", error)
+        raise AttachmentError("scan_limit", _(
+            "The virus scanner is not set up to scan a file this large, so it was not accepted: nothing was "
+            "stored. Tell the system administrator.")) from error
     except scanner.ScannerUnavailable as error:
         if not current_app.config["CLAMD_REQUIRED"]:
             # Only outside production (app.check_configuration): a developer without clamd.

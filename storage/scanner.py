@@ -21,6 +21,10 @@ class ScannerUnavailable(Exception):
     """clamd cannot be reached, or could not finish the scan."""
 
 
+class ScanLimit(ScannerUnavailable):
+    """clamd refused a stream longer than its StreamMaxLength."""
+
+
 class TooLarge(Exception):
     """The file is longer than the scan was allowed to read."""
 
@@ -87,23 +91,34 @@ class Clamd:
 
     def scan_chunks(self, chunks: Iterable[bytes]) -> Verdict:
         """Stream ``chunks`` to clamd; split here so no chunk is larger than ``CHUNK``."""
+        sock = self._connect()
         try:
-            with self._connect() as sock:
-                sock.sendall(b"zINSTREAM\0")
-                for chunk in chunks:
-                    view = memoryview(chunk)
-                    for start in range(0, len(view), CHUNK):
-                        part = view[start:start + CHUNK]
-                        sock.sendall(struct.pack(">I", len(part)))
-                        sock.sendall(part)
-                sock.sendall(struct.pack(">I", 0))
-                reply = self._reply(sock)
+            sock.sendall(b"zINSTREAM\0")
+            for chunk in chunks:
+                view = memoryview(chunk)
+                for start in range(0, len(view), CHUNK):
+                    part = view[start:start + CHUNK]
+                    sock.sendall(struct.pack(">I", len(part)))
+                    sock.sendall(part)
+            sock.sendall(struct.pack(">I", 0))
+            reply = self._reply(sock)
         except (BrokenPipeError, ConnectionResetError) as error:
-            # clamd closes the stream early when it exceeds its StreamMaxLength.
-            raise ScannerUnavailable(f"clamd at {self.address} ended the scan: {error}") from error
+            # clamd answers and closes the stream early when it exceeds its StreamMaxLength.
+            reply = self._last_words(sock)
+            if not reply:
+                raise ScannerUnavailable(f"clamd at {self.address} ended the scan: {error}") from error
         except OSError as error:
             raise ScannerUnavailable(f"clamd at {self.address}: {error}") from error
+        finally:
+            sock.close()
         return parse_reply(reply)
+
+    @classmethod
+    def _last_words(cls, sock) -> str:
+        try:
+            return cls._reply(sock)
+        except OSError:
+            return ""
 
     def scan_file(self, source, limit: int | None = None) -> Verdict:
         """Scan a seekable binary file from its start; leaves it at 0. A file longer
@@ -130,4 +145,6 @@ def parse_reply(reply: str) -> Verdict:
         return Verdict(None)
     if result.endswith(" FOUND"):
         return Verdict(result[: -len(" FOUND")])
+    if "size limit exceeded" in reply:
+        raise ScanLimit(f"clamd refused the stream: {reply} (raise its StreamMaxLength)")
     raise ScannerUnavailable(f"clamd could not scan: {reply or 'no answer'}")

@@ -25,7 +25,7 @@ Foreground yes
 LogFile {directory}/clamd.log
 PidFile {directory}/clamd.pid
 TemporaryDirectory {directory}
-StreamMaxLength 300M
+StreamMaxLength {stream_max}
 MaxFileSize 300M
 MaxScanSize 300M
 MaxThreads 4
@@ -33,7 +33,7 @@ MaxThreads 4
 
 
 class TestClamd:
-    def __init__(self, directory: Path):
+    def __init__(self, directory: Path, stream_max: str = "300M"):
         self.directory = directory
         self.database = directory / "db"
         self.socket = str(directory / "clamd.sock")
@@ -43,7 +43,8 @@ class TestClamd:
         self.database.mkdir(parents=True, exist_ok=True)
         (self.database / "dossier-test.hdb").write_text(f"{hashlib.md5(EICAR).hexdigest()}:{len(EICAR)}:{EICAR_HDB}\n")
         (self.database / "dossier-test.ndb").write_text(f"{EICAR_NDB}:0:*:{EICAR.hex()}\n")
-        self.config.write_text(CONFIG.format(socket=self.socket, database=self.database, directory=directory))
+        self.config.write_text(CONFIG.format(socket=self.socket, database=self.database, directory=directory,
+                                            stream_max=stream_max))
 
     def start(self) -> None:
         started = time.perf_counter()

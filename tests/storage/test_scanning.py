@@ -146,3 +146,22 @@ def test_a_scan_streams_in_chunks_and_clamd_finds_a_signature_far_into_a_large_s
     tracemalloc.stop()
     assert verdict.signature.startswith(EICAR_NDB)
     assert peak < 4 * 1024 * 1024, peak
+
+
+def test_a_file_longer_than_the_scanner_accepts_is_refused_never_let_through(app, db, make_official, tmp_path,
+                                                                             monkeypatch):
+    """A clamd left at a small StreamMaxLength (Debian's default is 25 MB) stops the scan:
+    the upload is refused with its own message, even where scanning may be switched off."""
+    from tests.clamd import TestClamd
+
+    small = TestClamd(tmp_path / "small-clamd", stream_max="1M")
+    small.start()
+    try:
+        monkeypatch.setitem(app.config, "CLAMD_SOCKET", small.socket)
+        monkeypatch.setitem(app.config, "CLAMD_REQUIRED", False)
+        with pytest.raises(attachments.AttachmentError) as refused:
+            attachments.put(io.BytesIO(documents.padded_pdf(3 * 1024 * 1024)), make_official().id)
+    finally:
+        small.stop()
+    assert refused.value.code == "scan_limit" and "病毒扫描程序" in refused.value.message
+    assert stored_files() == []
