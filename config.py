@@ -136,6 +136,16 @@ DOSSIER_ENTRY_DEADLINE_DAYS = 15
 ATTACHMENT_STORE = os.environ.get("ATTACHMENT_STORE")
 ATTACHMENT_TYPES = ["pdf", "ofd", "jpeg", "png", "tiff"]
 ATTACHMENT_MAX_BYTES = 256 * 1024 * 1024
+# Virus scanning (§6.2.2): every upload is scanned by ClamAV's daemon before it is
+# stored. CLAMD_SOCKET is its unix socket (Debian's default) or tcp://host:port;
+# clamd's StreamMaxLength, MaxFileSize and MaxScanSize must not be below
+# ATTACHMENT_MAX_BYTES. Scanner unreachable means uploads are refused; turning
+# CLAMD_REQUIRED off is refused in production. `dossier antivirus update` installs
+# signature files into CLAMD_DATABASE_DIR (clamd's DatabaseDirectory).
+CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "/var/run/clamav/clamd.ctl")
+CLAMD_TIMEOUT = 300
+CLAMD_REQUIRED = True
+CLAMD_DATABASE_DIR = os.environ.get("CLAMD_DATABASE_DIR", "/var/lib/clamav")
 # A request body larger than this is cut off before it is read (None: the
 # attachment limit plus room for the form's other fields).
 MAX_CONTENT_LENGTH = None
@@ -186,6 +196,8 @@ for _name, _cast in (
     ("ATTACHMENT_TYPES", lambda value: [t.strip() for t in value.split(",") if t.strip()]),
     ("DOSSIER_BACKUP_TARGETS", lambda value: [t.strip() for t in value.split(os.pathsep) if t.strip()]),
     ("RESTORE_TEST_DATABASE_URL", str),
+    ("CLAMD_TIMEOUT", float),
+    ("CLAMD_REQUIRED", lambda value: value.lower() in ("1", "true", "yes")),
     ("APP_NAME", str),
     ("BABEL_DEFAULT_LOCALE", str),
 ):

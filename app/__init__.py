@@ -32,6 +32,8 @@ def check_configuration(config) -> None:
     if config.get("DOSSIER_ENV") == "production":
         if not config.get("SECRET_KEY"):
             raise ConfigurationError("SECRET_KEY is not set: set a random secret for production.")
+        if not config.get("CLAMD_REQUIRED", True):
+            raise ConfigurationError("CLAMD_REQUIRED is off: production never accepts an unscanned upload.")
         if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
             log.warning("Production is running on the embedded SQLite database.")
 

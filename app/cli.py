@@ -50,12 +50,13 @@ def seed(officials, demo_password, rng_seed, if_empty):
     click.echo(f"seeded {officials} officials, {rows} rows in {result['seconds']:.1f}s")
 
 
+from jobs.antivirus import antivirus  # noqa: E402
 from jobs.audit import audit  # noqa: E402
 from jobs.backup import backup_command, restore_command, restore_test_command, snapshots_command  # noqa: E402
 from jobs.fixity import fixity  # noqa: E402
 from jobs.scheduler import job, scheduler  # noqa: E402
 
-for _command in (audit, backup_command, fixity, job, restore_command, restore_test_command, scheduler,
+for _command in (antivirus, audit, backup_command, fixity, job, restore_command, restore_test_command, scheduler,
                  snapshots_command):
     dossier.add_command(_command)
 

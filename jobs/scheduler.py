@@ -83,6 +83,13 @@ def _temp_cleanup():
     return f"{files} unfinished upload(s) removed, {size} bytes"
 
 
+def _antivirus_rescan():
+    from .antivirus import rescan
+
+    run = rescan("schedule").run
+    return f"{run.files} files, {run.infected} infected, {run.skipped} skipped"
+
+
 @dataclass(frozen=True)
 class Job:
     run: Callable[[], str]
@@ -109,6 +116,8 @@ JOBS = {
     # §8.3: every target's latest snapshot restored and verified, weekly.
     "restore_test": Job(_restore_test, {"trigger": "cron", "day_of_week": "sun", "hour": 5, "minute": 0},
                         timedelta(hours=24)),
+    # §6.2.2: the whole store against the current signatures, nightly after the fixity check.
+    "antivirus_rescan": Job(_antivirus_rescan, {"trigger": "cron", "hour": 3, "minute": 30}, timedelta(hours=12)),
 }
 
 

@@ -14,6 +14,7 @@ make_versioned(user_cls="User", plugins=[FlaskPlugin()])
 import flask_appbuilder.security.sqla.models  # noqa: E402,F401
 
 from .accounts import AccountSecurity, PasswordHistory  # noqa: E402
+from .antivirus import Quarantine, ScanRun  # noqa: E402
 from .audit import AuditChainHead, AuditEvent  # noqa: E402
 from .backup import BackupChange, BackupCopy, BackupRun, RestoreTest  # noqa: E402
 from .codes import CodeItem  # noqa: E402
@@ -56,5 +57,5 @@ audit_hooks.install((*DOSSIER_MODELS, ChangeRequest, CollectionReceipt, ReviewDe
 __all__ = [
     "AccountSecurity", "BackupChange", "BackupCopy", "BackupRun", "PasswordHistory", "RestoreTest", "PermissionRequest", "Consultation", "ConsultationReading", "AREAS", "AuditChainHead", "AuditEvent", "BY_KEY", "BY_TABLE", "ChangeRequest", "CodeItem", "CollectionReceipt", "DOSSIER_MODELS",
     "Department", "FixityProblem", "FixityRun", "JobLock", "Material", "Official", "RECORD_MODELS",
-    "ReviewDecision", "SECTIONS", "StaffDepartment",
+    "ReviewDecision", "SECTIONS", "StaffDepartment", "Quarantine", "ScanRun",
 ]

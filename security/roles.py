@@ -107,8 +107,9 @@ OTHER_ACCESS = {
         **AUTHOR, **FINAL_REVIEWER, **HISTORY, **BACKLOG, **READER,
     },
     "archivist": {"DepartmentView": READ, "CodeItemView": READ, "ReceiptView": READ, **HISTORY, **BACKLOG,
-                  **CONSULTATION_ARCHIVE, "BackupView": ("can_list", "can_request")},
-    # The unit head first-reviews what department heads may not read (models.workflow.UNIT_FIRST_REVIEW).
+                  **CONSULTATION_ARCHIVE, "BackupView": ("can_list", "can_request"),
+                  "AntivirusView": ("can_index",)},
+    # The unit head first-reviews what department heads may not read (models.reading.UNIT_FIRST_REVIEW).
     "unit_head": {"DepartmentView": READ, **FIRST_REVIEWER, **HISTORY, **BACKLOG, **READER},
     "inspector": {"DepartmentView": READ, **HISTORY, **READER},
     # Accounts belong to the system administrator ...

@@ -22,13 +22,13 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from security import crypto
 from security.keys import ShreddedKey, keyring
 
-from . import formats
+from . import content, formats, scanner
 
 READ_SIZE = 1024 * 1024
 # An upload's temp file untouched this long belongs to a worker that died (killed mid-upload).
@@ -100,13 +100,17 @@ def too_large_message() -> str:
     return _("The file is larger than the limit of %(limit)s MB: nothing was stored.", limit=megabytes(max_bytes()))
 
 
-def inspect(source) -> formats.Format:
-    """The format of an upload, or AttachmentError saying what is wrong with it."""
+def check_size(source) -> None:
     size = size_of(source)
     if size == 0:
         raise AttachmentError("empty", _("The file is empty."))
     if size is not None and size > max_bytes():
         raise AttachmentError("too_large", too_large_message())
+
+
+def inspect(source) -> formats.Format:
+    """The format of an upload, or AttachmentError saying what is wrong with it."""
+    check_size(source)
     fmt = formats.detect(source, allowed_formats())
     if fmt is None:
         program = formats.program_kind(source)
@@ -116,6 +120,82 @@ def inspect(source) -> formats.Format:
         raise AttachmentError("type", _("The file's content is not %(types)s, whatever its name says.",
                                         types=allowed_labels()))
     return fmt
+
+
+def scanner_client() -> scanner.Clamd:
+    return scanner.Clamd(current_app.config["CLAMD_SOCKET"], float(current_app.config["CLAMD_TIMEOUT"]))
+
+
+def scan(source) -> None:
+    """Have clamd scan the whole file (§6.2.2); refuse it if infected or if the scanner cannot say.
+
+    An infected upload is an audit event of its own, in its own transaction, so that it
+    stays recorded whatever happens to the request that brought it.
+    """
+    try:
+        verdict = scanner_client().scan_file(source, limit=max_bytes())
+    except scanner.TooLarge:
+        raise AttachmentError("too_large", too_large_message()) from None
+    except scanner.ScanLimit as error:
+        # Always refused: a file too large for the scanner's settings is not a file it scanned.
+        current_app.logger.error("virus scanner limit: %s", error)
+        raise AttachmentError("scan_limit", _(
+            "The virus scanner is not set up to scan a file this large, so it was not accepted: nothing was "
+            "stored. Tell the system administrator.")) from error
+    except scanner.ScannerUnavailable as error:
+        if not current_app.config["CLAMD_REQUIRED"]:
+            # Only outside production (app.check_configuration): a developer without clamd.
+            current_app.logger.warning("upload not scanned: %s", error)
+            return
+        current_app.logger.error("virus scanner unavailable: %s", error)
+        raise AttachmentError("scanner_unavailable", _(
+            "The virus scanner cannot be reached, so no file can be accepted now: nothing was stored. "
+            "Try again later or tell the system administrator.")) from error
+    if not verdict.clean:
+        from app.extensions import db
+        from security import audit
+
+        with Session(db.engine) as session:
+            audit.record("upload_infected", object_type="upload", session=session,
+                         details={"signature": verdict.signature, "size": size_of(source)})
+            session.commit()
+        raise AttachmentError("infected", _("The file contains malware (%(signature)s): it has been refused and "
+                                            "nothing was stored.", signature=verdict.signature))
+
+
+@dataclass(frozen=True)
+class Checked:
+    format: formats.Format
+    page_count: int | None
+
+
+_CHECKED = "_dossier_checked"
+
+
+def check(source) -> Checked:
+    """Everything an upload must pass before a byte of it is stored: a virus scan of all
+    of it, its type by content, then its content read as its format. The scan comes
+    first: malware is named (and audited) as malware whatever it poses as, and a hostile
+    file never reaches a parser. A stream checked once (by the upload form) is not
+    scanned again when it is stored in the same request."""
+    size, done = getattr(source, _CHECKED, (None, None))
+    if done is not None and size == size_of(source):
+        return done
+    check_size(source)
+    scan(source)
+    fmt = inspect(source)
+    try:
+        pages = content.validate(fmt, source)
+    except content.ContentRefused as refused:
+        raise AttachmentError(refused.code, refused.message) from None
+    if pages is None:
+        pages = fmt.pages(source)
+    checked = Checked(fmt, pages)
+    try:
+        setattr(source, _CHECKED, (size_of(source), checked))
+    except AttributeError:
+        pass
+    return checked
 
 
 def clean_name(name: str | None, fmt: formats.Format) -> str:
@@ -128,8 +208,8 @@ def clean_name(name: str | None, fmt: formats.Format) -> str:
 
 def put(source, official_id: int, session: Session | None = None) -> StoredFile:
     """Check, encrypt and store ``source`` (a seekable binary file) for an official."""
-    fmt = inspect(source)
-    pages = fmt.pages(source)
+    checked = check(source)
+    fmt, pages = checked.format, checked.page_count
     version, key = keyring().dek(official_id, create=True)
     directory = root() / "tmp"
     directory.mkdir(parents=True, exist_ok=True)
@@ -227,12 +307,26 @@ def verify_stored(stored_sha256: str) -> Path:
     return path
 
 
-def open_plaintext(stored_sha256: str, official_id: int):
+def quarantined(stored_sha256: str):
+    """The quarantine entry of a stored file, or None."""
+    from app.extensions import db
+    from models import Quarantine
+
+    return db.session.scalar(select(Quarantine).where(Quarantine.stored_sha256 == stored_sha256))
+
+
+def open_plaintext(stored_sha256: str, official_id: int, *, quarantine_ok: bool = False):
     """Check the file, then return an iterator of its decrypted segments.
 
+    A quarantined file is refused here, the one path every reader's copy takes
+    (preview, download, consultation); only the rescan and fixity read it again.
     The check reads the whole file once so that a damaged file is refused before
     a single byte goes out; each segment is authenticated again as it is decrypted.
     """
+    if not quarantine_ok and (entry := quarantined(stored_sha256)) is not None:
+        raise AttachmentError("quarantined", _(
+            "This file was found to contain malware (%(signature)s) and is quarantined: it is not served. "
+            "The archive keeps it for investigation.", signature=entry.signature))
     path = verify_stored(stored_sha256)
     try:
         # Fresh from the key store: a file read is rare beside its I/O, and a key
@@ -250,7 +344,7 @@ def open_plaintext(stored_sha256: str, official_id: int):
 
 def plaintext_digest(stored_sha256: str, official_id: int) -> str:
     digest = hashlib.sha256()
-    for segment in open_plaintext(stored_sha256, official_id):
+    for segment in open_plaintext(stored_sha256, official_id, quarantine_ok=True):
         digest.update(segment)
     return digest.hexdigest()
 

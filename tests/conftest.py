@@ -90,6 +90,22 @@ class OwnContextClient(FlaskClient):
         return response
 
 
+@pytest.fixture(scope="session")
+def clamd(tmp_path_factory):
+    """A real clamd for the whole run: every upload is scanned by it (tests.clamd)."""
+    from tests.clamd import TestClamd
+
+    daemon = TestClamd(tmp_path_factory.mktemp("clamd"))
+    daemon.start()
+    _SCANNER.update(CLAMD_SOCKET=daemon.socket, CLAMD_DATABASE_DIR=str(daemon.database))
+    yield daemon
+    daemon.stop()
+
+
+# The test clamd's settings, given to every app the tests build.
+_SCANNER: dict = {}
+
+
 def make_app(url, **overrides):
     """An app on ``url``; each database gets its own key store and audit checkpoints,
     as each production instance does (the same for every app on that database)."""
@@ -111,6 +127,7 @@ def make_app(url, **overrides):
         "DOSSIER_AUDIT_CHECKPOINT_FILE": str(keys / "audit-checkpoints.log"),
         # Tests sign in far more often than people do; the limit has tests of its own.
         "RATELIMIT_ENABLED": False,
+        **_SCANNER,
         **overrides,
     })
     application.test_client_class = OwnContextClient
@@ -118,7 +135,7 @@ def make_app(url, **overrides):
 
 
 @pytest.fixture(scope="session")
-def app(databases, tmp_path_factory):
+def app(databases, tmp_path_factory, clamd):
     """The app on a database built by the migrations, with roles and one account per role."""
     os.environ.setdefault("DOSSIER_INSTANCE_DIR", str(tmp_path_factory.mktemp("instance")))
     application = make_app(databases.new())
@@ -151,7 +168,7 @@ def clean_dossiers(app) -> None:
     from app.extensions import db as _db
     from models import (
         RECORD_MODELS, ChangeRequest, CollectionReceipt, Consultation, ConsultationReading, FixityProblem, FixityRun,
-        Official, ReviewDecision,
+        Official, Quarantine, ReviewDecision, ScanRun,
     )
 
     with app.app_context():
@@ -159,6 +176,8 @@ def clean_dossiers(app) -> None:
         _db.session.execute(delete(ReviewDecision.__table__))
         _db.session.execute(delete(FixityProblem.__table__))
         _db.session.execute(delete(FixityRun.__table__))
+        _db.session.execute(delete(Quarantine.__table__))
+        _db.session.execute(delete(ScanRun.__table__))
         _db.session.execute(delete(ConsultationReading.__table__))
         _db.session.execute(delete(Consultation.__table__))
         for model in (ChangeRequest, *reversed(RECORD_MODELS), CollectionReceipt, Official):

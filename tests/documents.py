@@ -69,8 +69,12 @@ def png() -> bytes:
             + chunk(b"IDAT", zlib.compress(b"\x00\x00")) + chunk(b"IEND", b""))
 
 
-def jpeg() -> bytes:
-    return b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64 + b"\xff\xd9"
+def jpeg(width: int = 16, height: int = 16, progressive: bool = False) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 180, 150)).save(out, "JPEG", quality=85, progressive=progressive)
+    return out.getvalue()
 
 
 def ofd(pages: int = 1) -> bytes:
@@ -95,3 +99,74 @@ def docx() -> bytes:
 
 def windows_program() -> bytes:
     return b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48 + b"This program cannot be run in DOS mode."
+
+
+# ------------------------------------------------------------------ hostile and broken files
+
+
+def pdf_with_javascript(where: str = "open_action") -> bytes:
+    """A one-page PDF that runs JavaScript when opened (or from its name tree)."""
+    import pikepdf
+
+    source = pikepdf.open(io.BytesIO(pdf()))
+    action = pikepdf.Dictionary(Type=pikepdf.Name.Action, S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(1)"))
+    if where == "open_action":
+        source.Root.OpenAction = source.make_indirect(action)
+    elif where == "names":
+        source.Root.Names = pikepdf.Dictionary(JavaScript=pikepdf.Dictionary(
+            Names=pikepdf.Array([pikepdf.String("x"), source.make_indirect(action)])))
+    out = io.BytesIO()
+    source.save(out)
+    return out.getvalue()
+
+
+def pdf_with(**root_entries) -> bytes:
+    """A one-page PDF whose catalogue carries ``root_entries`` (built with pikepdf objects)."""
+    import pikepdf
+
+    source = pikepdf.open(io.BytesIO(pdf()))
+    for key, build in root_entries.items():
+        source.Root[f"/{key}"] = build(source)
+    out = io.BytesIO()
+    source.save(out)
+    return out.getvalue()
+
+
+def truncated_pdf() -> bytes:
+    whole = pdf(3)
+    return whole[: len(whole) * 2 // 3]
+
+
+def jpeg_with_html() -> bytes:
+    return jpeg() + b"<html><body><script>alert(document.cookie)</script></body></html>"
+
+
+def broken_png() -> bytes:
+    """A PNG whose image data is not a valid compressed stream."""
+    whole = png()
+    at = whole.index(b"IDAT") + 4
+    return whole[:at] + b"\x00" * 10 + whole[at + 10:]
+
+
+def ofd_with_traversal() -> bytes:
+    out = io.BytesIO(ofd())
+    with zipfile.ZipFile(out, "a") as package:
+        package.writestr("../../etc/cron.d/evil", "* * * * * root sh")
+    return out.getvalue()
+
+
+def ofd_bomb(size: int = 256 * 1024 * 1024) -> bytes:
+    """An OFD whose one part inflates from a few hundred kilobytes to ``size`` bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as package:
+        package.writestr("OFD.xml", ofd_index())
+        with package.open("Doc_0/Res/huge.xml", "w", force_zip64=True) as part:
+            block = b" " * (1024 * 1024)
+            for _ in range(size // len(block)):
+                part.write(block)
+    return out.getvalue()
+
+
+def ofd_index() -> str:
+    return ('<?xml version="1.0" encoding="UTF-8"?><ofd:OFD xmlns:ofd="http://www.ofdspec.org/2016">'
+            "<ofd:DocBody><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>")

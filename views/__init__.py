@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from models import AREAS
 
 from .account import AccountSecurityView
+from .antivirus import AntivirusView
 from .audit import AuditEventView
 from .backup import BackupView
 from .permissions import PermissionRequestView
@@ -75,6 +76,8 @@ def register_views(appbuilder):
     _add(appbuilder, AuditEventView, "audit_trail", _l("Audit trail"), "Security", _l("Security"), icon="fa-history")
     _add(appbuilder, BackupView, "backups", _l("Backups"), "keeping", _l("Archive keeping"), icon="fa-hdd-o",
          category_icon="fa-shield")
+    _add(appbuilder, AntivirusView, "antivirus", _l("Virus scanning"), "keeping", _l("Archive keeping"),
+         icon="fa-bug")
     _add(appbuilder, DepartmentView, "departments", _l("Departments"), "settings", _l("Settings"),
          icon="fa-sitemap", category_icon="fa-wrench")
     _add(appbuilder, StaffDepartmentView, "staff_departments", _l("Staff departments"), "settings",

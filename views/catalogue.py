@@ -35,14 +35,15 @@ _SECTION_TABLES = {model.__tablename__ for model in SECTIONS}
 
 
 class UploadCheck:
-    """The file is there and is an accepted format by its content; nothing is stored yet."""
+    """The file is there, free of malware and a usable document of an accepted format
+    (storage.attachments.check); nothing is stored yet."""
 
     def __call__(self, form, field):
         upload = field.data
         if not isinstance(upload, FileStorage) or not upload.filename:
             raise StopValidation(_("Choose the file to file."))
         try:
-            attachments.inspect(upload.stream)
+            attachments.check(upload.stream)
         except attachments.AttachmentError as error:
             raise StopValidation(error.message)
 

@@ -22,6 +22,8 @@ def parse(argv):
     parser.add_argument("--audit-events", type=int, default=1_000_000)
     parser.add_argument("--load-seconds", type=float, default=60)
     parser.add_argument("--load-clients", type=int, default=32)
+    parser.add_argument("--clamd-socket", default=os.environ.get("CLAMD_SOCKET"),
+                        help="clamd's socket (default: CLAMD_SOCKET, else the configuration's)")
     parser.add_argument("--json", help="also write the figures to this file")
     return parser.parse_args(argv)
 
@@ -36,13 +38,15 @@ def main(argv=None, echo=print) -> dict:
     from app import create_app
     from config import database_url
 
-    from . import dataset, figures, load
+    from . import dataset, figures, load, scanning
 
     url = database_url(args.database) if args.database else f"sqlite:///{instance / 'dossier.db'}"
     # The test client posts forms without CSRF tokens, and signs in more often than
     # the sign-in limit allows; everything else is the production code path.
     overrides = {"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
                  "ATTACHMENT_MAX_BYTES": (args.size_mib + 1) * 1024 * 1024}
+    if args.clamd_socket:
+        overrides["CLAMD_SOCKET"] = args.clamd_socket
     app = create_app(overrides)
     with app.app_context():
         from app.extensions import db
@@ -64,6 +68,9 @@ def main(argv=None, echo=print) -> dict:
     echo("attachments")
     table += figures.ingest_upload_fixity(app, workdir, args.files, args.size_mib * 1024 * 1024, args.rounds,
                                           clerk_official)
+    echo("upload scanning")
+    table += scanning.upload_scanning(app, workdir, args.files, args.size_mib * 1024 * 1024, args.rounds,
+                                      clerk_official, figures.signed_in(app, "hr_reviewer"))
     echo("audit verify"); table.append(figures.audit_verify(app))  # noqa: E702
     if dialect == "postgresql" and args.load_seconds > 0:
         echo("concurrent load")
