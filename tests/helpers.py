@@ -91,7 +91,8 @@ def subprocess_config(app, path, **extra) -> dict:
     import os
 
     settings = {name: app.config[name] for name in (
-        "SQLALCHEMY_DATABASE_URI", "DOSSIER_KEYSTORE_URL", "DOSSIER_AUDIT_CHECKPOINT_FILE", "SECRET_KEY")}
+        "SQLALCHEMY_DATABASE_URI", "DOSSIER_KEYSTORE_URL", "DOSSIER_AUDIT_CHECKPOINT_FILE", "SECRET_KEY",
+        "CLAMD_SOCKET", "CLAMD_DATABASE_DIR")}
     settings.update(extra)
     path.write_text("\n".join(f"{k} = {v!r}" for k, v in settings.items()) + "\n")
     return {**os.environ, "DOSSIER_CONFIG": str(path), "DOSSIER_INSTANCE_DIR": app.instance_path}

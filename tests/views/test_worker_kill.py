@@ -72,7 +72,7 @@ def server(app, tmp_path):
     """gunicorn with one worker on this run's database, key store and attachment store."""
     config = tmp_path / "dossier_config.py"
     settings = {key: app.config[key] for key in ("SQLALCHEMY_DATABASE_URI", "SECRET_KEY", "DOSSIER_KEYSTORE_URL",
-                                                  "DOSSIER_AUDIT_CHECKPOINT_FILE")}
+                                                  "DOSSIER_AUDIT_CHECKPOINT_FILE", "CLAMD_SOCKET", "CLAMD_DATABASE_DIR")}
     with app.app_context():
         settings["ATTACHMENT_STORE"] = str(attachments.root())
     settings.update(WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False)
@@ -112,7 +112,7 @@ def test_a_worker_killed_mid_upload_leaves_no_row_and_the_clean_up_removes_its_t
     for stale in tmp.iterdir():
         stale.unlink()
     # A large scan: encrypting it takes long enough to be caught in the middle.
-    content = documents.pdf(1) + b"%" + os.urandom(24 * 1024 * 1024)
+    content = documents.padded_pdf(24 * 1024 * 1024)
     body, content_type = multipart({"official": official.id, "material_class": "1", "title": "大扫描件",
                                     "formed_on": "2020-05-01", "forming_unit": "市委组织部", "page_count": "",
                                     "source_channel": "hr", "received_on": ""}, "scan.pdf", content)
@@ -163,3 +163,95 @@ def test_a_worker_killed_mid_upload_leaves_no_row_and_the_clean_up_removes_its_t
     outcome = scheduler.run_job("temp_cleanup", "test:1")
     assert re.match(rf"ok: {len(left)} unfinished upload\(s\) removed", outcome)
     assert list(tmp.iterdir()) == []
+
+
+class HeldWrites:
+    """Another session holding a lock the request must wait for, where the test kills its
+    worker: on PostgreSQL the audit chain head, which every write takes last, just before
+    its commit (the record and its versions are already written in the transaction); on
+    SQLite the database file itself (SQLite refuses, rather than waits, a reader's upgrade
+    to writer, so the request waits at its first statement instead)."""
+
+    def __init__(self, engine):
+        self.connection = engine.raw_connection()
+        cursor = self.connection.cursor()
+        if engine.dialect.name == "postgresql":
+            cursor.execute("SELECT seq FROM audit_chain_head WHERE id = 1 FOR UPDATE")
+        else:
+            self.connection.isolation_level = None
+            cursor.execute("BEGIN EXCLUSIVE")
+
+    def release(self):
+        self.connection.rollback()
+        self.connection.close()
+
+
+def killed_while_waiting(master, browser, method, url, body):
+    """Send the request, let it reach the held lock, kill its worker: the connection dies."""
+    outcome = {}
+
+    def send():
+        try:
+            outcome["status"] = browser.request(method, url, body, {"Content-Type": "application/x-www-form-urlencoded"})[0]
+        except (OSError, http.client.HTTPException) as error:
+            outcome["error"] = error
+
+    (worker,) = workers(master.pid)
+    sender = threading.Thread(target=send)
+    sender.start()
+    time.sleep(1.5)
+    assert sender.is_alive(), f"the request did not wait for the held lock: {outcome}"
+    os.kill(worker, signal.SIGKILL)
+    sender.join(timeout=60)
+    assert "status" not in outcome
+    for _ in range(100):
+        if workers(master.pid) and workers(master.pid) != [worker]:
+            break
+        time.sleep(0.1)
+
+
+def test_a_worker_killed_mid_form_post_or_mid_review_decision_leaves_nothing_half_written(
+        app, db, server, make_official, make_record, users):
+    from models import ReviewDecision
+    from models.career import WorkExperience
+    from tests.helpers import pending
+
+    port, master = server
+    official = make_official()
+    record = make_record(WorkExperience, official=official, start_date=official.work_start_date, end_date=None)
+    record.review_state, record.entered_by_id = "submitted", users["clerk"].id  # waiting for first review
+    db.session.commit()
+    clerk, head = Browser(port), Browser(port)
+    clerk.sign_in("clerk")
+    head.sign_in("dept_head")
+    rows_before = row_count(db, WorkExperience)
+    decisions_before = row_count(db, ReviewDecision)
+    official_id, record_id = official.id, record.id
+    db.session.rollback()  # the test's own session holds nothing while the lock is held
+
+    form = {"official": official_id, "unit": "市档案局", "post": "科员", "start_date": "2015-03-01",
+            "end_date": "2016-03-01", "source_channel": "hr", "received_on": ""}
+    for browser, url, body in (
+            (clerk, f"/workexperienceview/add?_flt_0_official={official_id}", urlencode(form)),
+            (head, "/review/first/decide", urlencode({"item": f"work_experience:{record_id}", "decision": "approve"}))):
+        held = HeldWrites(db.engine)
+        try:
+            killed_while_waiting(master, browser, "POST", url, body)
+        finally:
+            held.release()
+        # The next worker is up and serving before the next kill.
+        assert browser.request("GET", "/mydrafts/")[0] == 200
+
+    db.session.expire_all()
+    assert row_count(db, WorkExperience) == rows_before  # the draft was never written
+    assert row_count(db, ReviewDecision) == decisions_before
+    assert pending(db, WorkExperience, id=record_id)[0].review_state == "submitted"
+    with app.app_context():
+        from app.extensions import db as fresh
+        from security import audit
+
+        assert audit.verify(fresh.session).ok
+        fresh.session.remove()
+    # The same browsers go on with the new worker.
+    assert clerk.request("GET", "/mydrafts/")[0] == 200
+    assert head.request("GET", "/review/first/")[0] == 200
