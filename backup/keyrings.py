@@ -1,4 +1,4 @@
-"""Data keys beside each backup target, never inside a snapshot (shared/DESIGN.md §6).
+"""Data keys beside each backup target, never inside a snapshot.
 
 Each target holds a few generations of the key store (data keys and the
 product's own keys, all still wrapped by the KEK, which is never backed up), as

@@ -1,5 +1,5 @@
 """The manifest of a backup: what it holds, signed so that it cannot be altered
-unnoticed (shared/DESIGN.md §6).
+unnoticed.
 
 It records counts per table, the audit chain head, the SHA-256 of every file
 (the database part, the audit checkpoints, every stored attachment), the product

@@ -1,4 +1,4 @@
-"""Scheduled jobs as data, run by one dedicated process (shared/DESIGN.md §2).
+"""Scheduled jobs as data, run by one dedicated process.
 
 ``flask --app app dossier scheduler`` runs them on their triggers; ``… job run
 NAME`` runs one now. Each run takes the job's row in ``job_lock`` with a single

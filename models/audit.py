@@ -1,4 +1,4 @@
-"""The audit trail (regulation §5.3, §6.3; shared/DESIGN.md §6): append-only, hash-chained.
+"""The audit trail (regulation §5.3, §6.3): append-only, hash-chained.
 
 Only ``security.audit`` writes these tables; the database refuses UPDATE and DELETE
 on events (triggers in migration 0004). Nothing here is versioned: the chain is the

@@ -58,7 +58,7 @@ class SourceMixin(EntryMixin):
 
     source_channel = code_column("source_channel", nullable=False, default="hr")
     received_on = date_column()
-    # draft → submitted → first_approved → approved (shared/DESIGN.md §4).
+    # draft → submitted → first_approved → approved.
     review_state = Column(String(16), nullable=False, default="draft", index=True)
 
     @declared_attr
@@ -75,7 +75,7 @@ class SectionRecord(SourceMixin):
 
     __versioned__ = {}
 
-    # Set by each section: its key, area (shared/DESIGN.md §3) and label.
+    # Set by each section: its key, area and label.
     section_key: str
     section_area: str
     section_label = None

@@ -1,4 +1,4 @@
-"""The material catalogue (材料目录, shared/DESIGN.md §3): every document of a dossier.
+"""The material catalogue (材料目录): every document of a dossier.
 
 A material is a file (scan, certificate, report) with the catalogue entry of the
 paper cadre dossier: one of the ten national classes (4 and 9 in sub-classes),

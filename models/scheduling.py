@@ -1,5 +1,5 @@
 """One row per scheduled job: the lock that keeps a job from running twice at once,
-and what its last run did (shared/DESIGN.md §2)."""
+and what its last run did."""
 
 from flask_appbuilder import Model
 from sqlalchemy import Column, DateTime, String, Text

@@ -1,4 +1,4 @@
-"""Only approved content is the dossier (shared/DESIGN.md §4).
+"""Only approved content is the dossier.
 
 Every ORM query of a dossier record (official or section) gets the criterion
 ``review_state = 'approved'`` added, relationship loads included, so lists,

@@ -1,4 +1,4 @@
-"""The life of a dossier record (shared/DESIGN.md §4, regulation §3.3 and §7).
+"""The life of a dossier record (regulation §3.3 and §7).
 
 ::
 

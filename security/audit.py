@@ -1,4 +1,4 @@
-"""The one audit writer and its verifier (regulation §5.3, §6.3; shared/DESIGN.md §6).
+"""The one audit writer and its verifier (regulation §5.3, §6.3).
 
 Every event is chained: chain_n = HMAC-SHA-256(key, chain_{n-1} || canonical(event_n)),
 chain_0 = HMAC(key, b"dossier-audit-genesis"). The key lives in a file outside the

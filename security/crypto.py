@@ -1,4 +1,4 @@
-"""The one encryption helper (shared/DESIGN.md §6): AES-256-GCM, nothing home-made.
+"""The one encryption helper: AES-256-GCM, nothing home-made.
 
 Fields:  version(1) ‖ key version(4) ‖ nonce(12) ‖ ciphertext ‖ tag(16), with
          associated data that binds the value to its place

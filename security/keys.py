@@ -1,4 +1,4 @@
-"""Envelope encryption keys (shared/DESIGN.md §6, regulation §6.1.1).
+"""Envelope encryption keys (regulation §6.1.1).
 
 - The key-encryption key (KEK) comes from the file named by ``DOSSIER_KEK_FILE``
   or from ``DOSSIER_KEK`` (base64); it is never stored in a database or backup.
