@@ -226,7 +226,7 @@ def record(action: str, *, object_type=None, object_id=None, details=None, actor
     event = AuditEvent(**values)
     session.add(event)
     # Read after the commit by security.checkpointing, which signs the head every so often.
-    session.info["dossier_audit_appended"] = True
+    session.info["dossier_audit_appended"] = seq
     return event
 
 

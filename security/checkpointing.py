@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from flask import current_app, has_app_context
-from sqlalchemy import event, select
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
@@ -56,22 +56,20 @@ def due(head_seq: int, now: float) -> bool:
             or now - last["at"] >= config["AUDIT_CHECKPOINT_EVERY_SECONDS"])
 
 
-def after_commit(session) -> None:
-    """Checkpoint if the trail has grown enough since this process last did."""
-    from models.audit import AuditChainHead
+def after_commit(session, head_seq: int) -> None:
+    """Checkpoint if the trail has grown enough since this process last did; ``head_seq``
+    is the last event the commit wrote."""
     from security import audit
 
     if not has_app_context() or not current_app.config.get("AUDIT_CHECKPOINT_EVERY_EVENTS"):
         return
-    head = AuditChainHead.__table__
     with _lock:
+        now = time.monotonic()
+        if not due(head_seq, now):
+            return
         # A connection of its own, below the ORM: the request's session is in the middle of
         # its commit, and the checkpoint reads tables, never dossier records.
         with session.get_bind().connect() as fresh:
-            head_seq = fresh.scalar(select(head.c.seq).where(head.c.id == 1)) or 0
-            now = time.monotonic()
-            if not due(head_seq, now):
-                return
             try:
                 cp = audit.checkpoint(fresh)
             except audit.AuditError as error:
@@ -87,8 +85,15 @@ def install() -> None:
     if event.contains(Session, "after_commit", _after_commit):
         return
     event.listen(Session, "after_commit", _after_commit)
+    event.listen(Session, "after_rollback", _after_rollback)
 
 
 def _after_commit(session):
-    if session.info.pop(APPENDED, False):
-        after_commit(session)
+    head_seq = session.info.pop(APPENDED, None)
+    if head_seq is not None:
+        after_commit(session, head_seq)
+
+
+def _after_rollback(session):
+    # What was appended is gone with the transaction.
+    session.info.pop(APPENDED, None)
