@@ -65,7 +65,7 @@ def small_store(app, tmp_path):
 def test_a_full_attachment_store_refuses_the_upload_with_a_message_and_keeps_nothing(
         db, login_as, make_official, small_store):
     official = make_official()
-    big = documents.pdf(1) + b"%" + os.urandom(600 * 1024)  # a PDF with a large trailing comment
+    big = documents.padded_pdf(600 * 1024)  # a valid PDF larger than the store has room for
     response = login_as("clerk").post(
         f"/materialview/add?_flt_0_official={official.id}",
         data={"official": str(official.id), "material_class": "1", "title": "扫描件", "formed_on": "2020-05-01",

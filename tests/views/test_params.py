@@ -10,7 +10,7 @@ import re
 import pytest
 
 from security import route_matrix
-from tests.conftest import DEMO_PASSWORD
+from tests.conftest import DEMO_PASSWORD, sign_in
 
 BAD_NUMBERS = ["abc", "", "1.5", "-1", "1e3", "99999999999999999999", "１", "0x10"]
 BAD_IDS = ["abc", "1.5", "-1", str(2**63), str(2**64 + 1), "99999999999999999999", "%00"]
@@ -36,7 +36,7 @@ def clients(app):
     def _client(role):
         if role not in signed_in:
             client = app.test_client()
-            assert client.post("/login/", data={"username": role, "password": DEMO_PASSWORD}).status_code == 302
+            assert sign_in(client, role, DEMO_PASSWORD).status_code == 302
             signed_in[role] = client
         return signed_in[role]
 
