@@ -96,3 +96,12 @@ def subprocess_config(app, path, **extra) -> dict:
     settings.update(extra)
     path.write_text("\n".join(f"{k} = {v!r}" for k, v in settings.items()) + "\n")
     return {**os.environ, "DOSSIER_CONFIG": str(path), "DOSSIER_INSTANCE_DIR": app.instance_path}
+
+
+def free_port() -> int:
+    """A port on this machine nobody listens on, for a server a test starts."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

@@ -4,7 +4,6 @@ ever checked, and the account is locked once."""
 
 import http.client
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -16,16 +15,11 @@ from urllib.parse import urlencode
 from sqlalchemy import func, select
 
 from models import AuditEvent
-from tests.helpers import subprocess_config
+from tests.helpers import free_port, subprocess_config
 
 ROOT = Path(__file__).resolve().parents[2]
 ATTEMPTS = 20
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def serve(env, port, workers=3):

@@ -23,15 +23,10 @@ from models import Material
 from storage import attachments
 from tests import documents
 from tests.conftest import DEMO_PASSWORD
-from tests.helpers import row_count
+from tests.helpers import free_port, row_count
 
 ROOT = Path(__file__).resolve().parents[2]
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Browser:
