@@ -132,7 +132,7 @@ DOSSIER_ENTRY_DEADLINE_DAYS = 15
 
 # Attachments (§3.2 格式規範): where the encrypted files live (None: instance/attachments;
 # a mounted volume or shared storage in production), which formats are accepted
-# (keys of storage.formats.FORMATS, decided by content) and the largest file.
+# (keys of models.storage.formats.FORMATS, decided by content) and the largest file.
 ATTACHMENT_STORE = os.environ.get("ATTACHMENT_STORE")
 ATTACHMENT_TYPES = ["pdf", "ofd", "jpeg", "png", "tiff"]
 ATTACHMENT_MAX_BYTES = 256 * 1024 * 1024

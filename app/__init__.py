@@ -20,7 +20,7 @@ class ConfigurationError(RuntimeError):
 
 def check_configuration(config) -> None:
     """Refuse a configuration that cannot work, and production with the development defaults."""
-    from storage.formats import FORMATS
+    from models.storage.formats import FORMATS
 
     unknown = set(config.get("ATTACHMENT_TYPES", ())) - set(FORMATS)
     if unknown:

@@ -52,7 +52,7 @@ def seed(officials, demo_password, rng_seed, if_empty):
 
 from jobs.antivirus import antivirus  # noqa: E402
 from jobs.audit import audit  # noqa: E402
-from jobs.backup import backup_command, restore_command, restore_test_command, snapshots_command  # noqa: E402
+from jobs.backup.commands import backup_command, restore_command, restore_test_command, snapshots_command  # noqa: E402
 from jobs.fixity import fixity  # noqa: E402
 from jobs.scheduler import job, scheduler  # noqa: E402
 

@@ -34,7 +34,7 @@ from sqlalchemy import select
 from app.extensions import db
 from models import Material, Official, Quarantine, ScanRun
 from security import audit, crypto
-from storage import attachments, scanner
+from models.storage import attachments, scanner
 
 OFFICIAL = {".cvd", ".cld", ".cud"}
 _HASH = r"(?:[0-9a-fA-F]{32}|[0-9a-fA-F]{40}|[0-9a-fA-F]{64})"

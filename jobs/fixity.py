@@ -18,7 +18,7 @@ from sqlalchemy import select
 from app.extensions import db
 from models import FixityProblem, FixityRun, Material
 from security import crypto
-from storage import attachments
+from models.storage import attachments
 
 DEPTHS = ("stored", "full")
 

@@ -48,32 +48,32 @@ def _consultation_expiry():
 
 
 def _backup_full():
-    from .backup import scheduled_backup
+    from .backup.commands import scheduled_backup
 
     return scheduled_backup(full=True)
 
 
 def _backup_incremental():
-    from .backup import scheduled_backup
+    from .backup.commands import scheduled_backup
 
     return scheduled_backup(full=False)
 
 
 def _backup_requests():
-    from .backup import requested_backups
+    from .backup.commands import requested_backups
 
     return requested_backups()
 
 
 def _restore_test():
-    from .backup import scheduled_restore_tests
+    from .backup.commands import scheduled_restore_tests
 
     return scheduled_restore_tests()
 
 
 def _temp_cleanup():
     from security import audit
-    from storage import attachments
+    from models.storage import attachments
 
     files, size = attachments.remove_stale_temp_files()
     if files:

@@ -386,7 +386,7 @@ def seed(officials: int, password: str, rng_seed: int = 20261125, chunk: int = 2
         _write_versions(transaction.id, first_ids)
     db.session.commit()
     # Seeded rows reach backups through the next full backup, not the change log.
-    from backup.runs import prune_changes
+    from jobs.backup.runs import prune_changes
 
     prune_changes()
     if officials >= 1000 and db.engine.dialect.name == "postgresql":

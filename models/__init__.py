@@ -43,7 +43,7 @@ encryption.install((*DOSSIER_MODELS, ChangeRequest))
 visibility.install()
 catalogue.install()
 
-from storage import attachments  # noqa: E402
+from models.storage import attachments  # noqa: E402
 
 attachments.install()
 

@@ -29,7 +29,7 @@ class Quarantine(Model):
     """A stored file found infected: never served again, never deleted (the archive decides).
 
     Keyed by the stored file: a material's file never changes, and the download guard
-    (storage.attachments.open_plaintext) knows only the file.
+    (models.storage.attachments.open_plaintext) knows only the file.
     """
 
     __tablename__ = "quarantine"

@@ -46,7 +46,7 @@ system_key = Table(
     Column("kek_id", String(16), nullable=False),
 )
 # Tombstones of destroyed data keys: backups purge exactly these from the keyrings
-# beside every target (backup.keyrings), never "whatever this key store lacks".
+# beside every target (jobs.backup.keyrings), never "whatever this key store lacks".
 destroyed_key = Table(
     "destroyed_key", keystore_metadata,
     Column("official_id", Integer, primary_key=True),

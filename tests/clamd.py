@@ -11,7 +11,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from storage.scanner import Clamd
+from models.storage.scanner import Clamd
 
 # The standard anti-virus test file (eicar.org): harmless, detected by every scanner.
 EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!H+H*"

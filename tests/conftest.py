@@ -192,7 +192,7 @@ def clean_dossiers(app) -> None:
             conn.execute(delete(destroyed_key))
         keyring()._cache.clear()
         keyring()._cached_at.clear()
-        from storage import attachments
+        from models.storage import attachments
 
         shutil.rmtree(attachments.root(), ignore_errors=True)
 
@@ -346,7 +346,7 @@ def make_material(db, make_official):
     from datetime import date
 
     from models import Material
-    from storage import attachments
+    from models.storage import attachments
     from tests import documents
 
     def _make(official=None, content: bytes | None = None, material_class="1", **overrides):

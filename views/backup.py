@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.extensions import db
-from backup import runs
+from jobs.backup import runs
 from models.backup import BackupCopy, BackupRun, RestoreTest
 
 RECENT = 30

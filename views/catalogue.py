@@ -2,7 +2,7 @@
 
 Filing a document is entering a record like any other (a draft that goes
 through review); its file is checked by content, encrypted and stored on the
-way in (``storage.attachments``). Every read of a file or of a catalogue is an
+way in (``models.storage.attachments``). Every read of a file or of a catalogue is an
 audit event; a file that no longer matches its fingerprint is refused, never served.
 """
 
@@ -23,7 +23,7 @@ from models import BY_TABLE, SECTIONS, Material, Official, codes, reading, workf
 from models.catalogue import class_order
 from models.labels import LABELS
 from security import audit, scope
-from storage import attachments, formats
+from models.storage import attachments, formats
 
 from .base import DossierInterface, RecordView, metadata_attrs
 from .dossier import ENTRY_COLUMNS, SOURCE_COLUMNS
@@ -36,7 +36,7 @@ _SECTION_TABLES = {model.__tablename__ for model in SECTIONS}
 
 class UploadCheck:
     """The file is there, free of malware and a usable document of an accepted format
-    (storage.attachments.check); nothing is stored yet."""
+    (models.storage.attachments.check); nothing is stored yet."""
 
     def __call__(self, form, field):
         upload = field.data

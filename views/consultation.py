@@ -12,7 +12,8 @@ from models import BY_KEY, DOSSIER_MODELS, Material, Official, validation
 from models.consultation import Consultation, ConsultationReading
 from security import audit, consultation as rules
 from security.scope import UNSCOPED
-from storage import attachments, formats, watermark
+from models.storage import attachments, formats
+from security import watermark
 
 from .catalogue import document_response
 from .workflow import display, field_label

@@ -32,7 +32,7 @@ def _messages() -> dict[int, str]:
 
 def message_for(code: int) -> str:
     if code == 413:
-        from storage import attachments
+        from models.storage import attachments
 
         return attachments.too_large_message()
     messages = _messages()

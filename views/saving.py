@@ -18,7 +18,7 @@ from models import DOSSIER_MODELS, validation
 from . import submissions
 from models.workflow import WorkflowError
 from security import approvals
-from storage.attachments import AttachmentError
+from models.storage.attachments import AttachmentError
 
 log = logging.getLogger(__name__)
 

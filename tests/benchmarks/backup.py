@@ -61,12 +61,12 @@ def main(argv=None):
     figures = {}
     with app.app_context():
         from app.extensions import db
-        from backup import database, runs
-        from backup.restic import Repository
-        from backup.restore import drop_database, restore, restored_app, scratch_database, verify_restored
+        from jobs.backup import database, runs
+        from jobs.backup.restic import Repository
+        from jobs.backup.restore import drop_database, restore, restored_app, scratch_database, verify_restored
         from models import Official
         from models.evaluation import AnnualAssessment
-        from storage import attachments
+        from models.storage import attachments
 
         officials = db.session.scalar(select(text("count(*)")).select_from(Official.__table__))
         staging, store = runs.staging_dir(), attachments.root()

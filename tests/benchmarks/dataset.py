@@ -30,7 +30,7 @@ def ensure_audit_events(count: int, echo=print) -> int:
     """Append events until the trail holds ``count``, chained exactly as
     ``security.audit.record`` chains them, in bulk (a benchmark's setup, not a writer)."""
     from app.extensions import db
-    from backup.runs import prune_changes
+    from jobs.backup.runs import prune_changes
     from security import audit
 
     head = db.session.execute(select(audit.HEAD.c.seq, audit.HEAD.c.chain).where(audit.HEAD.c.id == 1)).one()

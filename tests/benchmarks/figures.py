@@ -159,7 +159,7 @@ def ingest_upload_fixity(app, workdir, files: int, size: int, rounds: int, offic
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     from jobs.fixity import run_fixity
-    from storage import attachments
+    from models.storage import attachments
     from tests import documents
 
     source = workdir / "scan.pdf"

@@ -12,7 +12,7 @@ MIB = 1024 * 1024
 @contextmanager
 def without_scanning():
     """The upload path as it was before scanning: type by the first bytes, pages counted."""
-    from storage import attachments
+    from models.storage import attachments
 
     checked = attachments.check
 
@@ -28,7 +28,7 @@ def without_scanning():
 
 
 def upload_scanning(app, workdir, files: int, size: int, rounds: int, official_id: int, client) -> list[Figure]:
-    from storage import attachments
+    from models.storage import attachments
     from tests import documents
 
     source = workdir / "scan-upload.pdf"

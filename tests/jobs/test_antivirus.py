@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from jobs import antivirus
 from models import AuditEvent, Quarantine, ScanRun
-from storage import attachments
+from models.storage import attachments
 from tests import documents
 
 MARKER = b"DOSSIERTESTMARKER7f3a9c"

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from models import AuditEvent, FixityRun
 from security.keys import keyring
-from storage import attachments
+from models.storage import attachments
 from tests import documents
 
 

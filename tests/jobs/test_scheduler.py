@@ -68,7 +68,7 @@ def test_uploads_left_unfinished_are_reported_by_fixity_and_removed_after_a_day(
 
     from jobs.fixity import run_fixity
     from models import AuditEvent
-    from storage import attachments
+    from models.storage import attachments
 
     clear_locks(db)
     make_material()

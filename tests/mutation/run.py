@@ -188,17 +188,17 @@ MUTANTS = (
            "            gone = True\n",
            ("tests/security/test_crypto.py",)),
     # --- restore-test checks
-    Mutant("restore test: restic check not run", "backup/restore.py",
+    Mutant("restore test: restic check not run", "jobs/backup/restore.py",
            '            checks["restic_check"] = repo.check(config.get("RESTORE_TEST_READ_DATA"))\n',
            '            checks["restic_check"] = {"read_data": "100.0%", "packs_read": 2}\n',
-           ("tests/backup/test_restore.py::test_a_corrupted_pack_that_the_restore_does_not_read_is_caught_by_restic_check",)),
-    Mutant("restore test: files not checked against the manifest", "backup/restore.py",
+           ("tests/jobs/backup/test_restore.py::test_a_corrupted_pack_that_the_restore_does_not_read_is_caught_by_restic_check",)),
+    Mutant("restore test: files not checked against the manifest", "jobs/backup/restore.py",
            "        if database.sha256_file(path) != digest:\n", "        if False:\n",
-           ("tests/backup/test_restore.py::test_a_file_that_does_not_match_its_manifest_hash_fails_the_restore_test",)),
-    Mutant("restore test: the audit chain of the snapshot not verified", "backup/restore.py",
+           ("tests/jobs/backup/test_restore.py::test_a_file_that_does_not_match_its_manifest_hash_fails_the_restore_test",)),
+    Mutant("restore test: the audit chain of the snapshot not verified", "jobs/backup/restore.py",
            "            if not result.ok:\n                raise RestoreProblem(\"audit\"",
            "            if False:\n                raise RestoreProblem(\"audit\"",
-           ("tests/backup/test_restore.py::test_a_broken_audit_chain_in_the_snapshot_fails_the_restore_test",)),
+           ("tests/jobs/backup/test_restore.py::test_a_broken_audit_chain_in_the_snapshot_fails_the_restore_test",)),
 )
 
 

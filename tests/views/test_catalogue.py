@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from models import AuditEvent, Material
 from models.career import WorkExperience
-from storage import attachments
+from models.storage import attachments
 from tests import documents
 from tests.helpers import messages, pending, row_count
 

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from models import Material
-from storage import attachments
+from models.storage import attachments
 from tests import documents
 from tests.helpers import messages, row_count
 

@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 import pytest
 
 from models import Material
-from storage import attachments
+from models.storage import attachments
 from tests import documents
 from tests.conftest import DEMO_PASSWORD
 from tests.helpers import free_port, row_count

@@ -8,7 +8,7 @@ import pytest
 
 from security import crypto
 from security.keys import keyring
-from storage import attachments
+from models.storage import attachments
 from tests import documents
 
 
@@ -124,7 +124,7 @@ def test_after_the_officials_key_is_destroyed_the_file_cannot_be_read(db, make_o
     ('a<b>:"c|?*.pdf', "abc.pdf"),
 ])
 def test_stored_names_are_sanitised(raw, expected):
-    from storage.formats import FORMATS
+    from models.storage.formats import FORMATS
 
     assert attachments.clean_name(raw, FORMATS["pdf"]) == expected
 

@@ -22,12 +22,13 @@ from flask import current_app
 from sqlalchemy import select
 
 from app.extensions import db
+from models import tracking
 from models.backup import BackupCopy, BackupRun
+from models.storage import attachments
 from security import audit, crypto
 from security.keys import keyring
-from storage import attachments
 
-from . import database, keyrings, manifest, tracking
+from . import database, keyrings, manifest
 from .restic import Repository, ResticError
 
 # A run whose process this host no longer has, or one older than this, was interrupted.

@@ -12,7 +12,7 @@ def _echo(text: str) -> None:
 
 
 def scheduled_backup(full: bool) -> str:
-    from backup.runs import run_backup
+    from jobs.backup.runs import run_backup
 
     run = run_backup(full=full, trigger="schedule")
     return f"backup {run.id} ({run.kind}): {run.state}" + (f": {run.message}" if run.message else "")
@@ -20,9 +20,9 @@ def scheduled_backup(full: bool) -> str:
 
 def requested_backups() -> str:
     """Runs asked for on the backups page; the scheduler, not a web worker, does them."""
-    from backup.runs import next_requested, run_backup
+    from jobs.backup.runs import next_requested, run_backup
 
-    from .scheduler import JOBS, acquire, holder_name, release
+    from jobs.scheduler import JOBS, acquire, holder_name, release
 
     if next_requested() is None:
         return "none requested"
@@ -43,8 +43,8 @@ def requested_backups() -> str:
 
 
 def scheduled_restore_tests() -> str:
-    from backup.restore import restore_test
-    from backup.runs import targets
+    from jobs.backup.restore import restore_test
+    from jobs.backup.runs import targets
 
     results = [restore_test(target, echo=current_app.logger.info) for target in targets()]
     failed = [r for r in results if not r.ok]
@@ -57,8 +57,8 @@ def scheduled_restore_tests() -> str:
 @click.option("--full", is_flag=True, help="Re-read everything instead of only what changed since the last backup.")
 @with_appcontext
 def backup_command(full):
-    from backup.database import DatabaseError
-    from backup.runs import BackupError, run_backup
+    from jobs.backup.database import DatabaseError
+    from jobs.backup.runs import BackupError, run_backup
 
     try:
         run = run_backup(full=full, echo=_echo)
@@ -75,8 +75,8 @@ def backup_command(full):
 @click.option("--target", help="A path from DOSSIER_BACKUP_TARGETS (default: every target).")
 @with_appcontext
 def snapshots_command(target):
-    from backup.restic import ResticError
-    from backup.runs import repository, targets
+    from jobs.backup.restic import ResticError
+    from jobs.backup.runs import repository, targets
 
     for name in [target] if target else targets():
         try:
@@ -100,7 +100,7 @@ def snapshots_command(target):
 def restore_command(target, snapshot, into, into_database):
     from pathlib import Path
 
-    from backup.restore import RestoreProblem, restore, restored_app, verify_restored
+    from jobs.backup.restore import RestoreProblem, restore, restored_app, verify_restored
 
     try:
         restored = restore(target, snapshot, Path(into), into_database, echo=_echo)
@@ -131,8 +131,8 @@ def _record(target, snapshot, into, problem) -> None:
 @click.option("--target", help="Only this target.")
 @with_appcontext
 def restore_test_command(target):
-    from backup.restore import restore_test
-    from backup.runs import targets
+    from jobs.backup.restore import restore_test
+    from jobs.backup.runs import targets
 
     results = [restore_test(name, echo=_echo) for name in ([target] if target else targets())]
     for result in results:

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from models import AuditEvent, Material
-from storage import attachments, scanner
+from models.storage import attachments, scanner
 from tests import documents
 from tests.clamd import EICAR, EICAR_HDB, EICAR_NDB
 from tests.helpers import messages, row_count

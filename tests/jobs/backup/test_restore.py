@@ -9,13 +9,13 @@ import pytest
 
 from sqlalchemy import text, update
 
-from backup import runs
-from backup.restore import restore_test, restored_app
+from jobs.backup import runs
+from jobs.backup.restore import restore_test, restored_app
 from models import Official
 from models.encryption import SHREDDED
-from storage import attachments
+from models.storage import attachments
 from tests import documents
-from tests.backup.conftest import official_page
+from tests.jobs.backup.conftest import official_page
 from tests.helpers import as_attacker
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -123,8 +123,8 @@ def test_a_corrupted_pack_that_the_restore_does_not_read_is_caught_by_restic_che
     pack of another snapshot in the same repository) is invisible to the restore itself."""
     import os
 
-    from backup.restore import drop_database, restore, scratch_database
-    from backup.runs import repository
+    from jobs.backup.restore import drop_database, restore, scratch_database
+    from jobs.backup.runs import repository
 
     make_official()
     runs.run_backup(full=True)
@@ -171,8 +171,8 @@ def test_a_file_that_does_not_match_its_manifest_hash_fails_the_restore_test(db,
     assert material.stored_sha256 in result.problem and "SHA-256" in result.problem
 
     # A restore of that snapshot stops at the same file and leaves nothing half-written.
-    from backup.database import database_is_empty
-    from backup.restore import RestoreProblem, drop_database, restore, scratch_database
+    from jobs.backup.database import database_is_empty
+    from jobs.backup.restore import RestoreProblem, drop_database, restore, scratch_database
 
     url = scratch_database()
     into = tmp_path / "restored"
@@ -204,8 +204,8 @@ def test_a_broken_audit_chain_in_the_snapshot_fails_the_restore_test(db, backup_
 
 def test_restoring_an_old_snapshot_after_destruction_leaves_the_destroyed_content_unreadable(
         app, db, backup_targets, make_official, tmp_path):
-    from backup import keyrings
-    from backup.restore import drop_database, restore, scratch_database
+    from jobs.backup import keyrings
+    from jobs.backup.restore import drop_database, restore, scratch_database
     from security.keys import keyring
 
     kept, shredded = make_official(), make_official()

@@ -2,7 +2,7 @@
 
 from sqlalchemy import delete, text, update
 
-from backup import tracking
+from models import tracking
 from models import Department, Official
 
 

@@ -299,7 +299,7 @@ def verify_restored(app, content: dict, sample: int) -> dict:
     from models.encryption import _Unreadable, sensitive_fields
     from security import audit
     from security.keys import ShreddedKey
-    from storage import attachments
+    from models.storage import attachments
 
     checks = {}
     with app.app_context():

@@ -30,7 +30,7 @@ from sqlalchemy import create_engine, delete, event, func, insert, select, text,
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-from . import tracking
+from models import tracking
 
 # Not counted or dumped: the change log is rebuilt from the next full backup on.
 NOT_COUNTED = frozenset({"backup_change"})

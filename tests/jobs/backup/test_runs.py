@@ -11,11 +11,11 @@ from pathlib import Path
 
 from sqlalchemy import select, update
 
-from backup import keyrings, runs
-from backup.restore import restore_test
+from jobs.backup import keyrings, runs
+from jobs.backup.restore import restore_test
 from models import BackupRun, Official
 from security.keys import keyring
-from storage import attachments
+from models.storage import attachments
 from tests import documents
 
 MIB = 1024 * 1024
@@ -188,7 +188,7 @@ def test_a_key_store_that_lost_its_keys_does_not_wipe_the_keyrings_of_the_target
                                                                                  make_official, tmp_path):
     """Only keys destroyed on purpose are purged: an instance started on an empty or
     wrong key store must not take the backups' keys with it."""
-    from backup.restore import drop_database, restore, restored_app, scratch_database
+    from jobs.backup.restore import drop_database, restore, restored_app, scratch_database
     from security.keys import data_key
 
     official = make_official()

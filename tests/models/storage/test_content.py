@@ -8,7 +8,7 @@ import io
 
 import pytest
 
-from storage import attachments, content
+from models.storage import attachments, content
 from tests import documents
 
 
@@ -114,7 +114,7 @@ def test_a_tiff_with_a_damaged_page_is_refused():
     # Point the second page's strip beyond the end of the file.
     second = data.index(b"\x11\x01", 40)
     data[second + 8:second + 12] = (10 ** 6).to_bytes(4, "little")
-    from storage.formats import FORMATS
+    from models.storage.formats import FORMATS
 
     with pytest.raises(content.ContentRefused) as refused:
         content.validate(FORMATS["tiff"], io.BytesIO(bytes(data)))
@@ -126,7 +126,7 @@ def test_an_image_too_large_to_be_a_page_is_refused_before_it_is_decoded(side):
     import struct
     import zlib
 
-    from storage.formats import FORMATS
+    from models.storage.formats import FORMATS
 
     def chunk(kind, data):
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))

@@ -4,7 +4,7 @@ import io
 
 import pytest
 
-from storage import formats
+from models.storage import formats
 from tests import documents
 
 ALL = list(formats.FORMATS)
