@@ -8,7 +8,11 @@ from flask import Flask
 
 from flask_appbuilder import AppBuilder
 
-from .extensions import csrf, db, migrate
+import models
+from models.db import db
+from security import audit, audit_hooks, checkpointing, keys, scope
+
+from .extensions import csrf, migrate
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 log = logging.getLogger(__name__)
@@ -56,6 +60,15 @@ def instance_secret(app) -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
+def install_hooks() -> None:
+    """The session hooks of the domain and of the audit trail, for every session of the
+    process. Idempotent: tests, and a restore test, build several apps in one process."""
+    models.install_hooks(current_scope=scope.current)
+    audit.use_session(db.session)
+    audit_hooks.install()
+    checkpointing.install()
+
+
 def create_app(overrides: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=os.environ.get("DOSSIER_INSTANCE_DIR", str(BASE_DIR / "instance")))
     app.config.from_object("config")
@@ -72,16 +85,10 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     private_sqlite(app.config["SQLALCHEMY_DATABASE_URI"])
 
-    import models  # noqa: F401  (maps and versions every table before FAB starts)
-
+    install_hooks()
     # The keys first: a wrong key-encryption key must stop start-up, not produce garbage.
-    from security import keys
-
     keys.init_app(app)
-    from security import audit, checkpointing
-
     audit.init_app(app)
-    checkpointing.install()
     db.init_app(app)
     # Every POST is checked, the workflow's own forms included, not only FAB's.
     csrf.init_app(app)
@@ -105,4 +112,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .cli import dossier
 
     app.cli.add_command(dossier)
+    # Jobs sit below the application and never import it; a restore builds the restored
+    # instance with the factory that built this one.
+    app.extensions["dossier_app_factory"] = create_app
     return app

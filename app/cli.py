@@ -33,7 +33,7 @@ def init():
 def seed(officials, demo_password, rng_seed, if_empty):
     from sqlalchemy import func, select
 
-    from app.extensions import db
+    from models.db import db
     from jobs.seed import seed as run_seed
     from models import Official
 
@@ -74,7 +74,7 @@ def rotate(new_kek_file):
     import base64
     import time
 
-    from app.extensions import db
+    from models.db import db
     from security import audit
     from security.keys import keyring, kek_id_of
 

@@ -1,15 +1,13 @@
-"""The process-wide singletons, bound to an app in ``create_app()``."""
+"""The process-wide singletons of the web application, bound to an app in ``create_app()``.
+
+The database object belongs to the domain (``models.db``).
+"""
 
 from flask import current_app
-from flask_appbuilder import Model
-from flask_appbuilder.utils.legacy import get_sqla_class
 from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.local import LocalProxy
 
-# Without model_class=Model, db.metadata is not Model.metadata and create_all()
-# (tests) or Alembic would silently ignore every dossier table.
-db = get_sqla_class()(model_class=Model)
 migrate = Migrate()
 csrf = CSRFProtect()
 

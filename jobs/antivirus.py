@@ -31,7 +31,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from app.extensions import db
+from models.db import db
 from models import Material, Official, Quarantine, ScanRun
 from security import audit, crypto
 from models.storage import attachments, scanner

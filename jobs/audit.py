@@ -9,7 +9,7 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from app.extensions import db
+from models.db import db
 from security import audit as trail
 
 

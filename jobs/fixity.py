@@ -15,7 +15,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from app.extensions import db
+from models.db import db
 from models import FixityProblem, FixityRun, Material
 from security import crypto
 from models.storage import attachments

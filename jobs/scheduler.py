@@ -19,7 +19,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from app.extensions import db
+from models.db import db
 from models import JobLock
 
 

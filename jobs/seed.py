@@ -15,7 +15,7 @@ from flask import current_app
 from sqlalchemy import func, insert, select, text
 from sqlalchemy_continuum import version_class, versioning_manager
 
-from app.extensions import db
+from models.db import db
 from models import DOSSIER_MODELS, SECTIONS, Department, Official, StaffDepartment
 from models.validation import add_years, citizen_id_check_digit
 from security import crypto

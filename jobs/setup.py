@@ -6,7 +6,7 @@ import flask_migrate
 from flask import current_app
 from sqlalchemy import delete, select
 
-from app.extensions import db
+from models.db import db
 from models import codes
 from models.codes import CodeItem
 from security.roles import sync_roles

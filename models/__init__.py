@@ -1,4 +1,7 @@
-"""Every table of the product. Importing this package maps and versions them all.
+"""Every table of the product. Importing this package maps and versions them all, and
+installs nothing else: the session hooks (validation, encryption, visibility, the
+catalogue's numbering, the attachment store) are ``install_hooks``, called by
+``create_app``.
 
 SQLAlchemy-Continuum must be set up before the first versioned model is declared,
 and FAB's User must be mapped before ``configure_mappers()`` builds the version
@@ -15,7 +18,7 @@ import flask_appbuilder.security.sqla.models  # noqa: E402,F401
 
 from .accounts import AccountSecurity, PasswordHistory  # noqa: E402
 from .antivirus import Quarantine, ScanRun  # noqa: E402
-from .audit import AuditChainHead, AuditEvent  # noqa: E402
+from security.audit_tables import AuditChainHead, AuditEvent  # noqa: E402
 from .backup import BackupChange, BackupCopy, BackupRun, RestoreTest  # noqa: E402
 from .codes import CodeItem  # noqa: E402
 from .collection import CollectionReceipt  # noqa: E402
@@ -28,7 +31,6 @@ from .fixity import FixityProblem, FixityRun  # noqa: E402
 from .scheduling import JobLock  # noqa: E402
 from .official import Official  # noqa: E402
 from .workflow import ChangeRequest, ReviewDecision  # noqa: E402
-from . import catalogue, encryption, validation, visibility  # noqa: E402
 
 # The official page reads every section by official and review state: one index
 # answers both, whatever a planner without statistics would pick (SQLite).
@@ -37,25 +39,11 @@ for _model in RECORD_MODELS:
              _model.__table__.c.review_state)
 
 sa.orm.configure_mappers()
-validation.install_guard((*DOSSIER_MODELS, CollectionReceipt),
-                         (Consultation, ReviewDecision, Department, StaffDepartment, CodeItem))
-encryption.install((*DOSSIER_MODELS, ChangeRequest))
-visibility.install()
-catalogue.install()
 
-from models.storage import attachments  # noqa: E402
-
-attachments.install()
-
-from flask_appbuilder.security.sqla.models import Role, User  # noqa: E402
-
-from security import audit_hooks  # noqa: E402
-
-audit_hooks.install((*DOSSIER_MODELS, ChangeRequest, CollectionReceipt, ReviewDecision, StaffDepartment,
-                     Department, User, Role))
+from .hooks import install as install_hooks  # noqa: E402
 
 __all__ = [
     "AccountSecurity", "BackupChange", "BackupCopy", "BackupRun", "PasswordHistory", "RestoreTest", "PermissionRequest", "Consultation", "ConsultationReading", "AREAS", "AuditChainHead", "AuditEvent", "BY_KEY", "BY_TABLE", "ChangeRequest", "CodeItem", "CollectionReceipt", "DOSSIER_MODELS",
     "Department", "FixityProblem", "FixityRun", "JobLock", "Material", "Official", "RECORD_MODELS",
-    "ReviewDecision", "SECTIONS", "StaffDepartment", "Quarantine", "ScanRun",
+    "ReviewDecision", "SECTIONS", "install_hooks", "StaffDepartment", "Quarantine", "ScanRun",
 ]

@@ -113,7 +113,11 @@ def _touched_officials(session) -> set[int]:
 
 
 def install() -> None:
-    @event.listens_for(Session, "before_flush")
-    def _keep_numbers_gap_free(session, flush_context, instances):
-        for official_id in _touched_officials(session):
-            renumber(session, official_id)
+    """Idempotent."""
+    if not event.contains(Session, "before_flush", _keep_numbers_gap_free):
+        event.listen(Session, "before_flush", _keep_numbers_gap_free)
+
+
+def _keep_numbers_gap_free(session, flush_context, instances):
+    for official_id in _touched_officials(session):
+        renumber(session, official_id)

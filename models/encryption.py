@@ -155,38 +155,51 @@ def _allocate_id(session, obj) -> None:
     handed[table.name] = obj.id
 
 
+_encrypted: list[tuple] = [()]
+
+
 def install(models: tuple) -> None:
-    """Encrypt pending plaintext of ``models`` at flush; drop cached plaintext on expiry."""
-
-    @event.listens_for(Session, "before_flush")
-    def _encrypt(session, flush_context, instances):
-        from .official import Official
-
-        with session.no_autoflush:
-            objects = [o for o in list(session.new) + list(session.dirty)
-                       if isinstance(o, models) and o.__dict__.get(_PENDING)]
-            # Officials first: a new official's id is part of their records' associated data.
-            objects.sort(key=lambda o: not isinstance(o, Official))
-            for obj in objects:
-                if obj.id is None:
-                    _allocate_id(session, obj)
-                if getattr(obj, "official_id", None) is None and getattr(obj, "official", None) is not None \
-                        and not isinstance(obj, Official):
-                    obj.official_id = obj.official.id
-                fields = sensitive_fields(type(obj))
-                for name in obj.__dict__.pop(_PENDING):
-                    fields[name].encrypt_pending(obj)
-                    if hasattr(obj, "on_sensitive_encrypted"):
-                        obj.on_sensitive_encrypted(name)
-
-    @event.listens_for(Session, "after_commit")
-    def _forget_ids(session):
-        session.info.pop("dossier_ids", None)
-
-    @event.listens_for(Session, "after_rollback")
-    def _forget_ids_on_rollback(session):
-        session.info.pop("dossier_ids", None)
-
+    """Encrypt pending plaintext of ``models`` at flush; drop cached plaintext on expiry.
+    Idempotent."""
+    _encrypted[0] = tuple(models)
+    for name, listener in (("before_flush", _encrypt), ("after_commit", _forget_ids),
+                           ("after_rollback", _forget_ids)):
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
     for model in models:
-        event.listen(model, "expire", lambda target, attrs: forget(target))
-        event.listen(model, "refresh", lambda target, context, attrs: forget(target))
+        for name, listener in (("expire", _forget_on_expire), ("refresh", _forget_on_refresh)):
+            if not event.contains(model, name, listener):
+                event.listen(model, name, listener)
+
+
+def _encrypt(session, flush_context, instances):
+    from .official import Official
+
+    with session.no_autoflush:
+        objects = [o for o in list(session.new) + list(session.dirty)
+                   if isinstance(o, _encrypted[0]) and o.__dict__.get(_PENDING)]
+        # Officials first: a new official's id is part of their records' associated data.
+        objects.sort(key=lambda o: not isinstance(o, Official))
+        for obj in objects:
+            if obj.id is None:
+                _allocate_id(session, obj)
+            if getattr(obj, "official_id", None) is None and getattr(obj, "official", None) is not None \
+                    and not isinstance(obj, Official):
+                obj.official_id = obj.official.id
+            fields = sensitive_fields(type(obj))
+            for name in obj.__dict__.pop(_PENDING):
+                fields[name].encrypt_pending(obj)
+                if hasattr(obj, "on_sensitive_encrypted"):
+                    obj.on_sensitive_encrypted(name)
+
+
+def _forget_ids(session):
+    session.info.pop("dossier_ids", None)
+
+
+def _forget_on_expire(target, attrs):
+    forget(target)
+
+
+def _forget_on_refresh(target, context, attrs):
+    forget(target)

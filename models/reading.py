@@ -8,6 +8,10 @@ or ``readable``; the review workflow refuses to let anyone decide what they may
 not read.
 """
 
+from security import grants
+
+from .db import db
+
 # Reviewers whose scope is the whole unit (security.roles grants scope as a permission on this view).
 SCOPE_VIEW = "DossierScope"
 UNIT_WIDE = ("can_all", SCOPE_VIEW)
@@ -20,14 +24,12 @@ UNIT_FIRST_REVIEW = frozenset({"integrity", "sanction"})
 
 def has_permission(user, permission: tuple) -> bool:
     name, view = permission
-    # The security manager reads a user's grants once per request (security.manager.grants_of).
+    # Read once per request (security.grants), as the security manager's own checks are.
     return (view, name) in grants_of(user)
 
 
 def grants_of(user) -> frozenset:
-    from flask import current_app
-
-    return current_app.appbuilder.sm.grants_of([role.id for role in user.roles])
+    return grants.of_user(db.session, user)
 
 
 def closed_to(user) -> tuple[frozenset, frozenset]:

@@ -266,15 +266,22 @@ def check_text(obj) -> None:
         raise DossierValidationError(errors)
 
 
+_guarded: dict[str, tuple] = {"models": (), "text_models": ()}
+
+
 def install_guard(models: tuple, text_models: tuple = ()) -> None:
     """Refuse to flush any dossier record that breaks a rule, and any text that breaks
-    the text rule, whatever path wrote it."""
+    the text rule, whatever path wrote it. Idempotent."""
+    _guarded.update(models=tuple(models), text_models=tuple(text_models))
+    if not event.contains(Session, "before_flush", _guard):
+        event.listen(Session, "before_flush", _guard)
 
-    @event.listens_for(Session, "before_flush")
-    def _guard(session, flush_context, instances):
-        with session.no_autoflush:
-            for obj in list(session.new) + list(session.dirty):
-                if isinstance(obj, models) and session.is_modified(obj):
-                    check(obj)
-                elif isinstance(obj, text_models) and session.is_modified(obj):
-                    check_text(obj)
+
+def _guard(session, flush_context, instances):
+    models, text_models = _guarded["models"], _guarded["text_models"]
+    with session.no_autoflush:
+        for obj in list(session.new) + list(session.dirty):
+            if isinstance(obj, models) and session.is_modified(obj):
+                check(obj)
+            elif isinstance(obj, text_models) and session.is_modified(obj):
+                check_text(obj)

@@ -10,9 +10,11 @@ content by accident. The few places that must see pending work opt in:
 - ``g.dossier_scope = "author"`` for a request that edits the user's own drafts:
   approved rows plus the rows the signed-in user entered.
 
-The same hook keeps every query of a request inside the user's department scope
-(``security.scope``); only ``execution_options(all_departments=True)`` lifts it,
-for the system's own checks (uniqueness of citizen IDs across the unit).
+The same hook keeps every query of a request inside the user's department scope;
+only ``execution_options(all_departments=True)`` lifts it, for the system's own
+checks (uniqueness of citizen IDs across the unit). Who reaches what is security's
+policy (``security.scope``), above the domain: the application hands its
+``current`` in when it installs the hook.
 """
 
 from flask import g, has_app_context, has_request_context
@@ -26,13 +28,15 @@ def _approved(cls):
     return cls.review_state == "approved"
 
 
-def _department_scope(state) -> list:
-    """The signed-in user's department scope (security.scope) on officials and everything owned by one."""
-    if state.execution_options.get("all_departments"):
-        return []
-    from security import scope as reach
+# The request's scope, or None (no limit): security.scope.current, given at install.
+_current_scope = None
 
-    current = reach.current()
+
+def _department_scope(state) -> list:
+    """The signed-in user's department scope on officials and everything owned by one."""
+    if state.execution_options.get("all_departments") or _current_scope is None:
+        return []
+    current = _current_scope()
     if current is None or current.kind == "all":
         return []
     from .collection import CollectionReceipt
@@ -49,16 +53,23 @@ def _department_scope(state) -> list:
     ]
 
 
-def install() -> None:
-    @event.listens_for(Session, "do_orm_execute")
-    def _visible(state):
-        if not state.is_select or state.is_column_load or state.is_relationship_load:
-            return
-        options = _department_scope(state)
-        if not state.execution_options.get("include_pending"):
-            options.append(_approval_criteria())
-        if options:
-            state.statement = state.statement.options(*options)
+def install(current_scope) -> None:
+    """Idempotent. ``current_scope()`` is the request's scope (``officials()``,
+    ``official_ids()``, ``kind``), or None where nothing limits it."""
+    global _current_scope
+    _current_scope = current_scope
+    if not event.contains(Session, "do_orm_execute", _visible):
+        event.listen(Session, "do_orm_execute", _visible)
+
+
+def _visible(state):
+    if not state.is_select or state.is_column_load or state.is_relationship_load:
+        return
+    options = _department_scope(state)
+    if not state.execution_options.get("include_pending"):
+        options.append(_approval_criteria())
+    if options:
+        state.statement = state.statement.options(*options)
 
 
 def _approval_criteria():

@@ -19,7 +19,10 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from werkzeug.security import check_password_hash
 
+from models import Official
 from models.accounts import AccountSecurity, PasswordHistory
+from models.db import db
+from models.reading import has_permission
 
 CLASSES = (re.compile(r"[a-z]"), re.compile(r"[A-Z]"), re.compile(r"[0-9]"), re.compile(r"[^A-Za-z0-9]"))
 
@@ -64,9 +67,7 @@ def personal_facts(username=None, first_name=None, last_name=None, email=None, u
     if first_name and last_name:
         facts.append(f"{last_name}{first_name}")
     if user is not None:
-        from models import Official
-
-        official = current_app.extensions["sqlalchemy"].session.scalar(
+        official = db.session.scalar(
             select(Official).where(Official.account_id == user.id)
             .execution_options(include_pending=True, all_departments=True))
         if official is not None:
@@ -135,7 +136,6 @@ def validate_password(password: str) -> None:
 
 
 def _approves(user) -> bool:
-    from models.workflow import has_permission
     from security.approvals import APPROVE
 
     return has_permission(user, APPROVE)
@@ -143,7 +143,7 @@ def _approves(user) -> bool:
 
 def used_recently(user, password: str) -> bool:
     """The current password and the ones before it, ``PASSWORD_HISTORY`` in all."""
-    session = current_app.extensions["sqlalchemy"].session
+    session = db.session
     earlier = session.scalars(
         select(PasswordHistory.password_hash).where(PasswordHistory.user_id == user.id)
         .order_by(PasswordHistory.id.desc()).limit(setting("PASSWORD_HISTORY") - 1)

@@ -17,7 +17,10 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
+from models import Department, StaffDepartment
+from models.accounts import AccountSecurity
 from models.permissions import PermissionRequest
+from models.reading import has_permission
 from security import duties
 
 APPROVE = ("can_approve", "PermissionRequestView")
@@ -48,8 +51,6 @@ class Pending(Exception):
 
 
 def departments_of_user(session, user_id: int) -> list:
-    from models import Department, StaffDepartment
-
     return list(session.scalars(select(Department).join(StaffDepartment, StaffDepartment.department_id == Department.id)
                                 .where(StaffDepartment.user_id == user_id)))
 
@@ -127,9 +128,6 @@ def _record(session, kind, target, before, proposed, actor) -> PermissionRequest
 def may_decide(request: PermissionRequest, actor, session=None) -> None:
     """The second signature: a security officer who is neither the requester, nor the
     account the request is about, nor an account whose credentials the requester chose."""
-    from models.accounts import AccountSecurity
-    from models.workflow import has_permission
-
     if not has_permission(actor, APPROVE):
         raise ApprovalError("not_officer", _("Only a security officer may decide permission requests."))
     if request.requested_by_id == actor.id:
@@ -193,8 +191,6 @@ def _apply_grants(sm, session, request: PermissionRequest) -> None:
 
 def _apply_departments(sm, session, request: PermissionRequest) -> None:
     """Department membership decides a clerk's or department head's scope: it is a grant too."""
-    from models import StaffDepartment
-
     if {d.id for d in departments_of_user(session, request.target_id)} != request.before_ids:
         raise _stale()
     session.execute(delete(StaffDepartment).where(StaffDepartment.user_id == request.target_id))

@@ -30,7 +30,7 @@ from flask import current_app, has_request_context, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
-from models.audit import AuditChainHead, AuditEvent
+from security.audit_tables import AuditChainHead, AuditEvent
 from security.files import create_exclusive, private_file
 
 log = logging.getLogger(__name__)
@@ -115,6 +115,17 @@ def public_key_path() -> Path:
     return private.with_name(private.name + ".pub")
 
 
+# The application's session (models.db), bound by create_app: the writer sits below the
+# models that own it and never imports them.
+_session = None
+
+
+def use_session(session) -> None:
+    """The session ``record`` appends to when its caller names none."""
+    global _session
+    _session = session
+
+
 def init_app(app) -> None:
     """Refuse to start production without the keys, rather than at the first login."""
     with app.app_context():
@@ -195,9 +206,9 @@ def record(action: str, *, object_type=None, object_id=None, details=None, actor
     if not ACTION.fullmatch(action):
         raise ValueError(f"not an audit action name: {action!r}")
     if session is None:
-        from app.extensions import db
-
-        session = db.session
+        session = _session
+    if session is None:
+        raise AuditError("No session to record in: the application binds one (security.audit.use_session).")
     key = audit_key()
     actor_id, actor_name = _actor(actor)
     values = {

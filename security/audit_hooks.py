@@ -9,6 +9,10 @@ and field names only, never values (personal data stays out of the trail).
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
+from flask_appbuilder.security.sqla.models import Role, User
+
+from models import DOSSIER_MODELS, ChangeRequest, CollectionReceipt, Department, ReviewDecision, StaffDepartment
+
 from . import audit
 
 _PENDING = "dossier_audit_pending"
@@ -27,8 +31,6 @@ def _changed_fields(obj) -> list[str]:
 
 
 def _describe(obj, action: str) -> tuple[str, dict]:
-    from models import ReviewDecision
-
     if isinstance(obj, ReviewDecision):
         return "review", {"decision": obj.action, "item": f"{obj.item_table}:{obj.item_id}",
                           "from": obj.from_state, "to": obj.to_state}
@@ -41,27 +43,37 @@ def _describe(obj, action: str) -> tuple[str, dict]:
     return action, details
 
 
-def install(models: tuple) -> None:
-    @event.listens_for(Session, "after_flush")
-    def _collect(session, flush_context):
-        pending = session.info.setdefault(_PENDING, [])
-        for objects, action in ((session.new, "create"), (session.dirty, "update"), (session.deleted, "delete")):
-            for obj in objects:
-                if not isinstance(obj, models):
-                    continue
-                if action == "update" and not session.is_modified(obj, include_collections=False):
-                    continue
-                kind, details = _describe(obj, action)
-                if action == "update" and not details["fields"]:
-                    continue
-                pending.append((kind, obj.__tablename__, obj.id, details))
+# The tables whose every write is an event, whoever wrote it.
+AUDITED = (*DOSSIER_MODELS, ChangeRequest, CollectionReceipt, ReviewDecision, StaffDepartment, Department, User, Role)
 
-    @event.listens_for(Session, "after_flush_postexec")
-    def _append(session, flush_context):
-        pending = session.info.pop(_PENDING, [])
-        for kind, table, row_id, details in pending:
-            audit.record(kind, object_type=table, object_id=row_id, details=details, session=session)
 
-    @event.listens_for(Session, "after_rollback")
-    def _forget(session):
-        session.info.pop(_PENDING, None)
+def install() -> None:
+    """Record every write of ``AUDITED``; installed by ``create_app``. Idempotent."""
+    for name, listener in (("after_flush", _collect), ("after_flush_postexec", _append),
+                           ("after_rollback", _forget)):
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
+
+
+def _collect(session, flush_context):
+    pending = session.info.setdefault(_PENDING, [])
+    for objects, action in ((session.new, "create"), (session.dirty, "update"), (session.deleted, "delete")):
+        for obj in objects:
+            if not isinstance(obj, AUDITED):
+                continue
+            if action == "update" and not session.is_modified(obj, include_collections=False):
+                continue
+            kind, details = _describe(obj, action)
+            if action == "update" and not details["fields"]:
+                continue
+            pending.append((kind, obj.__tablename__, obj.id, details))
+
+
+def _append(session, flush_context):
+    pending = session.info.pop(_PENDING, [])
+    for kind, table, row_id, details in pending:
+        audit.record(kind, object_type=table, object_id=row_id, details=details, session=session)
+
+
+def _forget(session):
+    session.info.pop(_PENDING, None)

@@ -13,6 +13,8 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
+from models import BY_KEY, BY_TABLE
+from models.catalogue import CLASS_GUARDS
 from models.consultation import APPROVED, DEPARTMENT_APPROVED, EXPIRED, REJECTED, SUBMITTED, Consultation
 from models.workflow import colleagues_of, departments_of, has_permission
 
@@ -27,8 +29,6 @@ class ConsultationError(Exception):
 
 
 def application_problems(session, applicant, official, sections, purpose, valid_from, valid_until) -> list[str]:
-    from models import BY_KEY
-
     problems = []
     if official is not None and official.account_id == applicant.id:
         problems.append(_("Nobody may consult their own dossier: ask the archive for your own records."))
@@ -113,10 +113,6 @@ def check_grant(application: Consultation | None, user, section_key: str, addres
 def covers_material(application: Consultation, material) -> bool:
     """A document is read under a grant only if the grant also covers what the document
     belongs to: its linked section, and for guarded classes (8) the guarding sections."""
-    from models.catalogue import CLASS_GUARDS
-
-    from models import BY_TABLE
-
     keys = set(application.section_keys)
     if "material" not in keys:
         return False

@@ -2,12 +2,10 @@
 
 from flask import current_app, flash, g, has_request_context, session
 from flask_appbuilder.security.sqla.manager import SecurityManager
-from flask_appbuilder.security.sqla.models import assoc_permissionview_role
 from flask_babel import gettext as _
-from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from security import accounts, audit, duties
+from security import accounts, audit, duties, grants
 from security.views import AuthDBView, ResetPasswordView, RoleModelView, UserDBModelView
 
 
@@ -45,20 +43,7 @@ class DossierSecurityManager(SecurityManager):
         return (view_name, permission_name) in self.grants_of(role_ids)
 
     def grants_of(self, role_ids) -> frozenset:
-        key = tuple(sorted(role_ids))
-        # Per request only: a grant approved in another request counts from the next one.
-        cache = g.setdefault("_dossier_grants", {}) if has_request_context() else {}
-        if key not in cache:
-            pv, link = self.permissionview_model, assoc_permissionview_role
-            cache[key] = frozenset(self.session.execute(
-                select(self.viewmenu_model.name, self.permission_model.name)
-                .select_from(pv)
-                .join(link, link.c.permission_view_id == pv.id)
-                .join(self.permission_model, self.permission_model.id == pv.permission_id)
-                .join(self.viewmenu_model, self.viewmenu_model.id == pv.view_menu_id)
-                .where(link.c.role_id.in_(key))
-            ).all())
-        return cache[key]
+        return grants.of_roles(self.session, role_ids)
 
     def auth_user_db(self, username, password):
         """FAB's password check, with lockout (§6.1.2) and every attempt in the audit trail (§6.3).

@@ -14,6 +14,11 @@ from dataclasses import dataclass
 from flask import abort, g, has_request_context, request
 from sqlalchemy import false, select, true
 
+from models import Official, StaffDepartment
+from models.db import db
+from models.reading import SCOPE_VIEW
+from security import audit, grants
+
 WIDTH = {"none": 0, "self": 1, "department": 2, "all": 3}
 UNSCOPED = {"include_pending": True, "all_departments": True}
 
@@ -26,8 +31,6 @@ class Scope:
 
     def officials(self):
         """A SQL condition on ``official`` rows reachable in this scope (None: all)."""
-        from models import Official
-
         if self.kind == "all":
             return None
         if self.kind == "department":
@@ -37,8 +40,6 @@ class Scope:
         return false()
 
     def official_ids(self):
-        from models import Official
-
         condition = self.officials()
         return select(Official.id).where(true() if condition is None else condition)
 
@@ -58,18 +59,11 @@ class Scope:
 
 
 def scope_of(user) -> Scope:
-    from flask import current_app
-
-    from security.roles import SCOPE_VIEW
-
-    grants = current_app.appbuilder.sm.grants_of([role.id for role in user.roles])
-    kinds = [kind for kind in WIDTH if (SCOPE_VIEW, f"can_{kind}") in grants]
+    held = grants.of_user(db.session, user)
+    kinds = [kind for kind in WIDTH if (SCOPE_VIEW, f"can_{kind}") in held]
     kind = max(kinds, key=WIDTH.__getitem__, default="none")
     departments = frozenset()
     if kind == "department":
-        from app.extensions import db
-        from models import StaffDepartment
-
         departments = frozenset(db.session.scalars(
             select(StaffDepartment.department_id).where(StaffDepartment.user_id == user.id)
             .execution_options(all_departments=True)))
@@ -93,9 +87,6 @@ def current() -> Scope | None:
 
 def official_of(item):
     """The official a dossier item (record, material, change request, receipt) belongs to, unscoped."""
-    from app.extensions import db
-    from models import Official
-
     if isinstance(item, Official):
         return item
     official_id = getattr(item, "official_id", None)
@@ -109,8 +100,6 @@ def permits(item) -> bool:
 
 def guard(model, pk) -> None:
     """404 for a record outside the user's scope, with the attempt in the audit trail."""
-    from app.extensions import db
-
     scope = current()
     if scope is None or scope.kind == "all":
         return
@@ -121,8 +110,6 @@ def guard(model, pk) -> None:
     item = db.session.get(model, pk, execution_options=UNSCOPED)
     if item is None or scope.allows(official_of(item)):
         return
-    from security import audit
-
     audit.record("access_denied", object_type=model.__tablename__, object_id=pk,
                  details={"path": request.path, "method": request.method})
     db.session.commit()

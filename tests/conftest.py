@@ -75,7 +75,7 @@ class OwnContextClient(FlaskClient):
     def open(self, *args, **kwargs):
         from flask import has_app_context
 
-        from app.extensions import db as _db
+        from models.db import db as _db
 
         test_session = _db.session if has_app_context() else None
         if test_session is not None:
@@ -148,7 +148,7 @@ def app(databases, tmp_path_factory, clamd):
         ensure_accounts(DEMO_PASSWORD)
     yield application
     with application.app_context():
-        from app.extensions import db
+        from models.db import db
 
         db.session.remove()
         db.engine.dispose()
@@ -156,7 +156,7 @@ def app(databases, tmp_path_factory, clamd):
 
 @pytest.fixture
 def db(app):
-    from app.extensions import db as _db
+    from models.db import db as _db
 
     with app.app_context():
         yield _db
@@ -165,7 +165,7 @@ def db(app):
 
 def clean_dossiers(app) -> None:
     """Remove every dossier record, its history and workflow; accounts and roles stay."""
-    from app.extensions import db as _db
+    from models.db import db as _db
     from models import (
         RECORD_MODELS, ChangeRequest, CollectionReceipt, Consultation, ConsultationReading, FixityProblem, FixityRun,
         Official, Quarantine, ReviewDecision, ScanRun,
@@ -255,7 +255,7 @@ def _fresh_code_step(app, username: str) -> None:
 
     table = AccountSecurity.__table__
     with app.app_context():
-        from app.extensions import db as _db
+        from models.db import db as _db
 
         users = app.appbuilder.sm.user_model.__table__
         with _db.engine.begin() as conn:
@@ -467,7 +467,7 @@ class Trail:
         self.context.push()
         import flask_migrate
 
-        from app.extensions import db
+        from models.db import db
 
         self.db = db
         flask_migrate.upgrade(directory=self.app.extensions["migrate"].directory, revision="heads")
@@ -489,7 +489,7 @@ class Trail:
         return audit.verify(self.session, **kwargs)
 
     def events(self):
-        from models.audit import AuditEvent
+        from security.audit_tables import AuditEvent
 
         return list(self.session.scalars(select(AuditEvent).order_by(AuditEvent.seq)))
 

@@ -6,7 +6,7 @@ from flask_login import logout_user
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 
-from app.extensions import db
+from models.db import db
 from security import accounts, audit
 
 

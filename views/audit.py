@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 
-from app.extensions import db
-from models.audit import AuditEvent
+from models.db import db
+from security.audit_tables import AuditEvent
 from security import audit
 
 from .base import DossierFilters, DossierInterface, DossierModelView

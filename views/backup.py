@@ -6,7 +6,7 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.extensions import db
+from models.db import db
 from jobs.backup import runs
 from models.backup import BackupCopy, BackupRun, RestoreTest
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm.interfaces import MANYTOONE
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Optional, StopValidation
 
-from app.extensions import db
+from models.db import db
 from models import codes, validation, workflow
 from models.labels import LABELS
 from security import scope

@@ -9,7 +9,7 @@ audit event; a file that no longer matches its fingerprint is refused, never ser
 from datetime import datetime
 from urllib.parse import quote
 
-from flask import Response, abort, g, request, stream_with_context, url_for
+from flask import Response, abort, current_app, g, request, stream_with_context, url_for
 from flask_appbuilder import expose, has_access
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf.file import FileField
@@ -18,7 +18,7 @@ from sqlalchemy import or_, select
 from werkzeug.datastructures import FileStorage
 from wtforms.validators import StopValidation
 
-from app.extensions import db
+from models.db import db
 from models import BY_TABLE, SECTIONS, Material, Official, codes, reading, workflow
 from models.catalogue import class_order
 from models.labels import LABELS
@@ -245,8 +245,6 @@ class MaterialView(RecordView):
 
 def attached_to(table: str, record_id) -> dict:
     """For a section record's page: its approved materials the reader may open, and where to add one."""
-    from app.extensions import appbuilder
-
     model = BY_TABLE.get(table)
     if model is None or table not in _SECTION_TABLES or not str(record_id).isdigit():
         return {"materials": [], "attach_url": None}
@@ -257,7 +255,7 @@ def attached_to(table: str, record_id) -> dict:
     ).all()
     record = db.session.get(model, record_id, execution_options={"include_pending": True})
     attach_url = None
-    if record is not None and appbuilder.sm.has_access("can_add", "MaterialView"):
+    if record is not None and current_app.appbuilder.sm.has_access("can_add", "MaterialView"):
         attach_url = url_for("MaterialView.add", _flt_0_official=record.official_id, record=f"{table}:{record_id}")
     return {"materials": [m for m in materials if may_read(m)], "attach_url": attach_url}
 

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 from wtforms import SelectField
 
-from app.extensions import db
+from models.db import db
 from models import BY_KEY, DOSSIER_MODELS, RECORD_MODELS, CollectionReceipt, Department, Official, codes, workflow
 from models.collection import deadline_days
 from models.evaluation import AnnualAssessment

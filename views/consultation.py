@@ -7,7 +7,7 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 
-from app.extensions import db
+from models.db import db
 from models import BY_KEY, DOSSIER_MODELS, Material, Official, validation
 from models.consultation import Consultation, ConsultationReading
 from security import audit, consultation as rules

@@ -4,7 +4,7 @@ from flask import abort, g, url_for
 from flask_appbuilder import expose, has_access
 from flask_babel import lazy_gettext as _l
 
-from app.extensions import db
+from models.db import db
 from models import SECTIONS, Official, workflow
 
 from security import scope

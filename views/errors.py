@@ -41,7 +41,7 @@ def message_for(code: int) -> str:
 
 def error_page(code: int):
     """The product's page saying what went wrong; a plain page when even that cannot be drawn."""
-    from app.extensions import db
+    from models.db import db
 
     # A failed statement leaves the transaction aborted: the page's own queries need a fresh one.
     db.session.rollback()

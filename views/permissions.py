@@ -7,7 +7,7 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 
-from app.extensions import db
+from models.db import db
 from models.permissions import PermissionRequest
 from security import approvals
 

@@ -13,7 +13,7 @@ from flask_appbuilder.urltools import get_filter_args, get_order_args, get_page_
 from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.extensions import db
+from models.db import db
 from models import DOSSIER_MODELS, validation
 from . import submissions
 from models.workflow import WorkflowError

@@ -8,7 +8,7 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.extensions import db
+from models.db import db
 from models import BY_KEY, BY_TABLE, SECTIONS, Official, validation, workflow
 
 from .workflow import display, field_label, rows_of

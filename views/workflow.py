@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy_continuum import version_class
 
-from app.extensions import db
+from models.db import db
 from models import BY_TABLE, ChangeRequest, Material, Official, ReviewDecision, codes, validation, workflow
 from models.labels import LABELS, label
 from security import scope

@@ -4,7 +4,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from app.extensions import db
+from models.db import db
 
 
 def _echo(text: str) -> None:
@@ -43,7 +43,7 @@ def requested_backups() -> str:
 
 
 def scheduled_restore_tests() -> str:
-    from jobs.backup.restore import restore_test
+    from jobs.backup.restore_test import restore_test
     from jobs.backup.runs import targets
 
     results = [restore_test(target, echo=current_app.logger.info) for target in targets()]
@@ -100,7 +100,8 @@ def snapshots_command(target):
 def restore_command(target, snapshot, into, into_database):
     from pathlib import Path
 
-    from jobs.backup.restore import RestoreProblem, restore, restored_app, verify_restored
+    from jobs.backup.restore import RestoreProblem, restore
+    from jobs.backup.verify import restored_app, verify_restored
 
     try:
         restored = restore(target, snapshot, Path(into), into_database, echo=_echo)
@@ -131,7 +132,7 @@ def _record(target, snapshot, into, problem) -> None:
 @click.option("--target", help="Only this target.")
 @with_appcontext
 def restore_test_command(target):
-    from jobs.backup.restore import restore_test
+    from jobs.backup.restore_test import restore_test
     from jobs.backup.runs import targets
 
     results = [restore_test(name, echo=_echo) for name in ([target] if target else targets())]

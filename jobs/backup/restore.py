@@ -1,4 +1,4 @@
-"""Restores (§6.2.3 數據恢復計劃) and restore tests (§8.3).
+"""Restores (§6.2.3 數據恢復計劃).
 
 ``restore`` rebuilds a complete instance in a new directory from a target: the
 database (the chain's full snapshot, then each incremental up to the chosen
@@ -6,29 +6,23 @@ snapshot), the attachment store, a key store from the target's keyring and the
 audit checkpoints, with a configuration file that starts it. Every manifest's
 signature and every file's SHA-256 are checked on the way.
 
-``restore_test`` does that into scratch space and proves the result: restic's own
-check with a share of the data read back, the schema, the counts and every file
-hash against the manifest, a sample of encrypted fields and files decrypted, and
-the audit chain verified up to the head the manifest recorded.
+``jobs.backup.verify`` proves a restored instance against its manifest, and
+``jobs.backup.restore_test`` does both into scratch space on a schedule.
 """
 
-import json
-import random
 import shutil
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-from app.extensions import db
 from config import database_url
-from models.backup import RestoreTest
+from security import audit
 
 from . import database, keyrings, manifest
 from .restic import ResticError
@@ -256,8 +250,6 @@ def write_config(into: Path, url: str) -> Path:
     paths written here are the ones this installation uses; on a new machine, put
     the key files back first (README, "Recovery").
     """
-    from security import audit
-
     config = current_app.config
     kek_file = config.get("DOSSIER_KEK_FILE") or str(Path(current_app.instance_path) / "kek.key")
     settings = {
@@ -276,154 +268,3 @@ def write_config(into: Path, url: str) -> Path:
     lines += [f"{name} = {value!r}" for name, value in settings.items()]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
-
-
-def restored_app(into: Path, url: str):
-    """The restored instance as an application, for checks (and for the operator's first look)."""
-    from app import create_app
-
-    namespace: dict = {}
-    exec((into / "dossier_config.py").read_text(encoding="utf-8"), namespace)
-    overrides = {k: v for k, v in namespace.items() if k.isupper()}
-    overrides.update(SQLALCHEMY_DATABASE_URI=url, TESTING=current_app.config.get("TESTING", False))
-    for name in ("SECRET_KEY", "DOSSIER_ENV", "RATELIMIT_ENABLED", "RATELIMIT_STORAGE_URI", "WTF_CSRF_ENABLED"):
-        overrides.setdefault(name, current_app.config.get(name))
-    return create_app(overrides)
-
-
-# --- checks of a restored instance ----------------------------------------------------------
-
-def verify_restored(app, content: dict, sample: int) -> dict:
-    """Prove the restored instance against its manifest; RestoreProblem at the first failure."""
-    from models import Material, Official
-    from models.encryption import _Unreadable, sensitive_fields
-    from security import audit
-    from security.keys import ShreddedKey
-    from models.storage import attachments
-
-    checks = {}
-    with app.app_context():
-        session = db.session
-        try:
-            schema = session.scalar(text("SELECT version_num FROM alembic_version"))
-            if schema != content["schema"]:
-                raise RestoreProblem("schema", found=schema, expected=content["schema"])
-            tables = database.metadata().tables
-            for name, expected in content["counts"].items():
-                found = session.scalar(select(func.count()).select_from(tables[name]))
-                if found != expected:
-                    raise RestoreProblem("count", table=name, found=found, expected=expected)
-            checks["tables"] = len(content["counts"])
-            checks["rows"] = sum(content["counts"].values())
-            checks["files"] = len(content["store"])
-
-            rng = random.Random()
-            official_ids = list(session.scalars(
-                select(Official.id).execution_options(include_pending=True, all_departments=True)))
-            fields = sensitive_fields(Official)
-            checked = 0
-            for official_id in rng.sample(official_ids, min(sample, len(official_ids))):
-                official = session.get(Official, official_id, execution_options={
-                    "include_pending": True, "all_departments": True})
-                for name in fields:
-                    value = getattr(official, name)
-                    if isinstance(value, _Unreadable) and value.reason != "shredded":
-                        raise RestoreProblem("decrypt_field", official=official_id)
-                checked += 1
-            checks["officials_decrypted"] = checked
-            materials = list(session.scalars(
-                select(Material).execution_options(include_pending=True, all_departments=True)))
-            opened = 0
-            for material in rng.sample(materials, min(sample, len(materials))):
-                try:
-                    digest = attachments.plaintext_digest(material.stored_sha256, material.official_id)
-                except ShreddedKey:
-                    continue
-                except Exception:
-                    raise RestoreProblem("decrypt_file", material=material.id)
-                if digest != material.content_sha256:
-                    raise RestoreProblem("decrypt_file", material=material.id)
-                opened += 1
-            checks["files_decrypted"] = opened
-
-            result = audit.verify(session)
-            if not result.ok:
-                raise RestoreProblem("audit", error=result.message)
-            head = content["audit_head"]
-            if result.last_seq != head["seq"] or (head["seq"] and result.last_chain != head["chain"]):
-                raise RestoreProblem("audit_head", found=result.last_seq, expected=head["seq"])
-            checks["audit_events"] = result.last_seq
-        finally:
-            session.rollback()
-            session.remove()
-            db.engine.dispose()
-    return checks
-
-
-def scratch_database() -> str | None:
-    """PostgreSQL: a fresh, empty scratch database for a restore test (dropped first)."""
-    url = make_url(db.engine.url)
-    if url.get_backend_name() != "postgresql":
-        return None
-    wanted = current_app.config.get("RESTORE_TEST_DATABASE_URL")
-    scratch = make_url(database_url(wanted)) if wanted else url.set(database=f"{url.database}_restore_test")
-    drop_database(scratch)
-    server = create_engine(scratch.set(database="postgres"), isolation_level="AUTOCOMMIT", poolclass=NullPool)
-    with server.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{scratch.database}"'))
-    server.dispose()
-    return scratch.render_as_string(hide_password=False)
-
-
-def drop_database(url) -> None:
-    url = make_url(url)
-    server = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT", poolclass=NullPool)
-    with server.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
-    server.dispose()
-
-
-def restore_test(target: str, echo=print) -> RestoreTest:
-    """Restore the target's latest snapshot into scratch space and prove it; the result is kept."""
-    from security import audit
-
-    config = current_app.config
-    record = RestoreTest(target=target, started_at=datetime.now())
-    db.session.add(record)
-    db.session.commit()
-    started = time.monotonic()
-    scratch = Path(config.get("RESTORE_TEST_DIR") or Path(current_app.instance_path) / "restore-test")
-    shutil.rmtree(scratch, ignore_errors=True)
-    checks, scratch_url = {}, None
-    try:
-        try:
-            repo = repository(target)
-            repo.unlock()
-            echo(f"{target}: restic check, reading {config.get('RESTORE_TEST_READ_DATA')} of the data")
-            # What restic reports having read, so the record shows a check only when one ran.
-            checks["restic_check"] = repo.check(config.get("RESTORE_TEST_READ_DATA"))
-        except ResticError as error:
-            raise RestoreProblem("restic", error=str(error))
-        scratch_url = scratch_database()
-        restored = restore(target, "latest", scratch, scratch_url, echo=echo)
-        record.snapshot_id, record.run_id = restored.snapshot, restored.manifest["run"]
-        checks["chain"] = len(restored.chain)
-        echo(f"{target}: restored snapshot {restored.snapshot[:8]} in {restored.seconds:.1f}s; verifying")
-        checks.update(verify_restored(restored_app(scratch, restored.database_url), restored.manifest,
-                                      config.get("RESTORE_TEST_SAMPLE", 20)))
-        record.ok = True
-    except RestoreProblem as problem:
-        record.problem = problem.message
-    finally:
-        record.finished_at = datetime.now()
-        record.seconds = round(time.monotonic() - started)
-        record.checks = json.dumps(checks, sort_keys=True)
-        db.session.commit()
-        shutil.rmtree(scratch, ignore_errors=True)
-        if scratch_url:
-            drop_database(scratch_url)
-    audit.record("restore_test", object_type="restore_test", object_id=record.id, actor="scheduler", details={
-        "target": target, "snapshot": record.snapshot_id, "ok": record.ok})
-    db.session.commit()
-    echo(f"{target}: {'passed' if record.ok else 'FAILED: ' + (record.problem or '')}")
-    return record

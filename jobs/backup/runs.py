@@ -21,7 +21,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select
 
-from app.extensions import db
+from models.db import db
 from models import tracking
 from models.backup import BackupCopy, BackupRun
 from models.storage import attachments

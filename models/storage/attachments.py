@@ -25,9 +25,10 @@ from flask_babel import gettext as _
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from security import crypto
+from security import audit, crypto
 from security.keys import ShreddedKey, keyring
 
+from ..db import db
 from . import content, formats, scanner
 
 READ_SIZE = 1024 * 1024
@@ -152,9 +153,6 @@ def scan(source) -> None:
             "The virus scanner cannot be reached, so no file can be accepted now: nothing was stored. "
             "Try again later or tell the system administrator.")) from error
     if not verdict.clean:
-        from app.extensions import db
-        from security import audit
-
         with Session(db.engine) as session:
             audit.record("upload_infected", object_type="upload", session=session,
                          details={"signature": verdict.signature, "size": size_of(source)})
@@ -309,7 +307,6 @@ def verify_stored(stored_sha256: str) -> Path:
 
 def quarantined(stored_sha256: str):
     """The quarantine entry of a stored file, or None."""
-    from app.extensions import db
     from models import Quarantine
 
     return db.session.scalar(select(Quarantine).where(Quarantine.stored_sha256 == stored_sha256))
@@ -350,16 +347,19 @@ def plaintext_digest(stored_sha256: str, official_id: int) -> str:
 
 
 def install() -> None:
-    """Remove files stored by a transaction that rolled back."""
+    """Remove files stored by a transaction that rolled back. Idempotent."""
+    for name, listener in (("after_commit", _keep), ("after_soft_rollback", _remove)):
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
 
-    @event.listens_for(Session, "after_commit")
-    def _keep(session):
-        session.info.pop(_SESSION_KEY, None)
 
-    @event.listens_for(Session, "after_soft_rollback")
-    def _remove(session, previous_transaction):
-        if previous_transaction.nested:
-            return
-        # Nonces are random, so no other material can share these stored bytes.
-        for path in session.info.pop(_SESSION_KEY, []):
-            path.unlink(missing_ok=True)
+def _keep(session):
+    session.info.pop(_SESSION_KEY, None)
+
+
+def _remove(session, previous_transaction):
+    if previous_transaction.nested:
+        return
+    # Nonces are random, so no other material can share these stored bytes.
+    for path in session.info.pop(_SESSION_KEY, []):
+        path.unlink(missing_ok=True)

@@ -49,7 +49,7 @@ def main(argv=None, echo=print) -> dict:
         overrides["CLAMD_SOCKET"] = args.clamd_socket
     app = create_app(overrides)
     with app.app_context():
-        from app.extensions import db
+        from models.db import db
         from jobs.setup import initialise
 
         initialise()

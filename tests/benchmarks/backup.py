@@ -60,10 +60,12 @@ def main(argv=None):
                       "DOSSIER_BACKUP_PASSWORD_FILE": str(work / "repository.key")})
     figures = {}
     with app.app_context():
-        from app.extensions import db
+        from models.db import db
         from jobs.backup import database, runs
         from jobs.backup.restic import Repository
-        from jobs.backup.restore import drop_database, restore, restored_app, scratch_database, verify_restored
+        from jobs.backup.restore import restore
+        from jobs.backup.restore_test import drop_database, scratch_database
+        from jobs.backup.verify import restored_app, verify_restored
         from models import Official
         from models.evaluation import AnnualAssessment
         from models.storage import attachments

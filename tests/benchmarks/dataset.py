@@ -12,7 +12,7 @@ PASSWORD = "Bench-Pass-2026!"
 
 def ensure_officials(count: int, echo=print) -> int:
     """Seed (``dossier seed``) up to ``count`` officials; returns how many there are."""
-    from app.extensions import db
+    from models.db import db
     from jobs.seed import ensure_accounts, ensure_departments, seed
     from models import Official
 
@@ -29,7 +29,7 @@ def ensure_officials(count: int, echo=print) -> int:
 def ensure_audit_events(count: int, echo=print) -> int:
     """Append events until the trail holds ``count``, chained exactly as
     ``security.audit.record`` chains them, in bulk (a benchmark's setup, not a writer)."""
-    from app.extensions import db
+    from models.db import db
     from jobs.backup.runs import prune_changes
     from security import audit
 

@@ -43,7 +43,7 @@ ORDER BY o.name LIMIT 25"""
 
 
 def list_and_search(app, engine, repeat: int) -> list[Figure]:
-    from app.extensions import db
+    from models.db import db
     from models import Department
 
     client = signed_in(app, "hr_reviewer")
@@ -89,7 +89,7 @@ def official_page(app, engine, repeat: int, officials: list[int]) -> Figure:
 
 def entry_and_approval(app, engine, repeat: int, official_id: int) -> Figure:
     """A clerk enters a training record through the form; the department head and HR approve it."""
-    from app.extensions import db
+    from models.db import db
     from models.training import Training
 
     clerk, head, hr = (signed_in(app, name) for name in ("clerk", "dept_head", "hr_reviewer"))
@@ -131,7 +131,7 @@ def entry_and_approval(app, engine, repeat: int, official_id: int) -> Figure:
 
 
 def versioned_write(app, engine, repeat: int, official_id: int) -> Figure:
-    from app.extensions import db
+    from models.db import db
     from models.training import Training
 
     values = dict(official_id=official_id, start_date=date(2023, 5, 1), end_date=date(2023, 5, 3), place="上海市",
@@ -206,7 +206,7 @@ def ingest_upload_fixity(app, workdir, files: int, size: int, rounds: int, offic
     upload_rate = megabytes / best_seconds(upload, 1)
 
     with app.app_context():
-        from app.extensions import db
+        from models.db import db
         from models import Material
 
         stored = [attachments.path_of(sha) for sha in db.session.scalars(
@@ -234,7 +234,7 @@ def ingest_upload_fixity(app, workdir, files: int, size: int, rounds: int, offic
 # --- the audit trail ------------------------------------------------------------------------
 
 def audit_verify(app) -> Figure:
-    from app.extensions import db
+    from models.db import db
     from security import audit
 
     with app.app_context():
@@ -257,7 +257,7 @@ def audit_verify(app) -> Figure:
 
 
 def sample_officials(app, count: int) -> list[int]:
-    from app.extensions import db
+    from models.db import db
     from models import Official
 
     with app.app_context():
@@ -270,7 +270,7 @@ def clerk_official(app) -> int:
     """An approved official of the clerk's department (D01); at a tiny size, one is moved there."""
     from sqlalchemy import update
 
-    from app.extensions import db
+    from models.db import db
     from models import Department, Official
 
     with app.app_context():

@@ -15,7 +15,7 @@ PASSWORD = "Seed-Pass-2026!"
 def seeded(databases):
     application = make_app(databases.new("seed"))
     with application.app_context():
-        from app.extensions import db
+        from models.db import db
         from jobs.seed import seed
         from jobs.setup import initialise
 
@@ -32,7 +32,7 @@ def reseeded(databases):
     read-only tests above see the seed as it was whatever the order."""
     application = make_app(databases.new("reseed"))
     with application.app_context():
-        from app.extensions import db
+        from models.db import db
         from jobs.seed import seed
         from jobs.setup import initialise
 

@@ -14,7 +14,7 @@ def fresh_app(databases):
     application = make_app(databases.new("init"))
     yield application
     with application.app_context():
-        from app.extensions import db
+        from models.db import db
 
         db.session.remove()
         db.engine.dispose()
@@ -30,7 +30,7 @@ def snapshot(db) -> dict:
 
 
 def test_models_and_migrations_do_not_drift(fresh_app):
-    from app.extensions import db
+    from models.db import db
     from jobs.setup import initialise
 
     with fresh_app.app_context():
@@ -41,7 +41,7 @@ def test_models_and_migrations_do_not_drift(fresh_app):
 
 
 def test_init_twice_changes_nothing(fresh_app):
-    from app.extensions import db
+    from models.db import db
     from jobs.setup import initialise
 
     with fresh_app.app_context():
@@ -56,7 +56,7 @@ def test_init_twice_changes_nothing(fresh_app):
 
 
 def test_init_keeps_grants_the_security_administrator_added(fresh_app):
-    from app.extensions import db
+    from models.db import db
     from jobs.setup import initialise
 
     with fresh_app.app_context():

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import exc, func, select, text
 
 # Explicit: maps the tables even before models/__init__ imports them.
-from models.audit import AuditChainHead, AuditEvent
+from security.audit_tables import AuditChainHead, AuditEvent
 from security import audit
 from tests.conftest import DEMO_PASSWORD, make_app, sign_in
 from tests.conftest import Trail
@@ -231,7 +231,7 @@ def test_production_without_a_key_file_is_a_clear_error(trail, tmp_path):
 def _append_from_another_process(url, overrides, name, count, barrier):
     application = make_app(url, **overrides)
     with application.app_context():
-        from app.extensions import db
+        from models.db import db
 
         barrier.wait(timeout=120)
         for i in range(count):

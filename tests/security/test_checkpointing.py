@@ -3,7 +3,7 @@ rewinding the chain head, as the database's owner could, is caught unless it sta
 the last few events or seconds, and a checkpoint log rewound in one place is caught by its
 copy on a backup target."""
 
-from models.audit import AuditEvent
+from security.audit_tables import AuditEvent
 from security import audit, checkpointing
 
 

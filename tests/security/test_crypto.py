@@ -225,7 +225,7 @@ def test_kek_rotation_keeps_everything_readable(databases, tmp_path):
     settings = {"DOSSIER_KEYSTORE_URL": f"sqlite:///{tmp_path / 'keystore.db'}"}
     first = make_app(url, DOSSIER_KEK_FILE=str(old_file), **settings)
     with first.app_context():
-        from app.extensions import db
+        from models.db import db
         from jobs.seed import seed
         from jobs.setup import initialise
 
@@ -243,7 +243,7 @@ def test_kek_rotation_keeps_everything_readable(databases, tmp_path):
 
     rotated = make_app(url, DOSSIER_KEK_FILE=str(new_file), **settings)
     with rotated.app_context():
-        from app.extensions import db
+        from models.db import db
 
         after = {o.id: (o.citizen_id, o.mobile) for o in db.session.scalars(select(Official))}
         db.session.remove()

@@ -35,7 +35,7 @@ def refuses(engine, statement) -> bool:
 
 def _appends_and_verifies(app) -> None:
     with app.app_context():
-        from app.extensions import db
+        from models.db import db
         from security import audit
 
         audit.record("read", actor="role-check", object_type="official", object_id="1")
@@ -79,7 +79,7 @@ def test_the_apps_database_account_cannot_rewrite_the_audit_trail(databases, tmp
     try:
         migrator = make_app(owner_url, **settings)
         with migrator.app_context():
-            from app.extensions import db
+            from models.db import db
             from jobs.setup import initialise
 
             initialise()

@@ -200,13 +200,13 @@ def test_forwarded_addresses_count_only_from_the_configured_proxy(databases, app
     client.post("/login/", data={"username": "clerk", "password": "Wrong-Guess-2026"},
                 headers={"X-Forwarded-For": "192.0.2.99"}, environ_base={"REMOTE_ADDR": "10.9.9.9"})
     with behind.app_context():
-        from app.extensions import db
+        from models.db import db
 
         last = db.session.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc())).first()
         assert (last.action, last.client_addr) == ("login_failed", "10.9.9.9")
         db.session.remove()
     with app.app_context():
-        from app.extensions import db
+        from models.db import db
 
         state = db.session.get(AccountSecurity, db.session.scalar(
             select(app.appbuilder.sm.user_model.id).where(app.appbuilder.sm.user_model.username == "clerk")))

@@ -29,7 +29,7 @@ def test_back_up_now_is_run_by_the_scheduler_not_by_the_request(db, login_as, ba
 def test_the_page_shows_progress_failures_and_the_last_restore_test(db, login_as, backup_targets, tmp_path):
     from flask import current_app
 
-    from jobs.backup.restore import restore_test
+    from jobs.backup.restore_test import restore_test
     from models import BackupCopy
 
     missing = tmp_path / "not-mounted"

@@ -22,7 +22,7 @@ def test_a_database_connection_killed_mid_request_is_a_clean_page_and_the_next_r
     original = app.view_functions["MyDraftsView.list"]
 
     def killed_mid_request():
-        from app.extensions import db as _db
+        from models.db import db as _db
 
         if databases.kind == "postgresql":
             # The administrator (or a failover) ends this request's backend; the request goes on using it.

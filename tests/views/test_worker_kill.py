@@ -242,7 +242,7 @@ def test_a_worker_killed_mid_form_post_or_mid_review_decision_leaves_nothing_hal
     assert row_count(db, ReviewDecision) == decisions_before
     assert pending(db, WorkExperience, id=record_id)[0].review_state == "submitted"
     with app.app_context():
-        from app.extensions import db as fresh
+        from models.db import db as fresh
         from security import audit
 
         assert audit.verify(fresh.session).ok

@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import text, update
 
 from jobs.backup import runs
-from jobs.backup.restore import restore_test, restored_app
+from jobs.backup.restore_test import restore_test
+from jobs.backup.verify import restored_app
 from models import Official
 from models.encryption import SHREDDED
 from models.storage import attachments
@@ -56,7 +57,7 @@ def test_restore_rebuilds_an_instance_whose_dossier_pages_match_the_original(app
     try:
         assert official_page(restored, official_id) == original
         with restored.app_context():
-            from app.extensions import db as restored_db
+            from models.db import db as restored_db
 
             # Documents open in the restored instance with the restored keys.
             for stored_sha256, content_sha256 in documents_filed:
@@ -64,7 +65,7 @@ def test_restore_rebuilds_an_instance_whose_dossier_pages_match_the_original(app
             restored_db.session.remove()
     finally:
         with restored.app_context():
-            from app.extensions import db as restored_db
+            from models.db import db as restored_db
 
             restored_db.engine.dispose()
 
@@ -123,7 +124,8 @@ def test_a_corrupted_pack_that_the_restore_does_not_read_is_caught_by_restic_che
     pack of another snapshot in the same repository) is invisible to the restore itself."""
     import os
 
-    from jobs.backup.restore import drop_database, restore, scratch_database
+    from jobs.backup.restore import restore
+    from jobs.backup.restore_test import drop_database, scratch_database
     from jobs.backup.runs import repository
 
     make_official()
@@ -172,7 +174,8 @@ def test_a_file_that_does_not_match_its_manifest_hash_fails_the_restore_test(db,
 
     # A restore of that snapshot stops at the same file and leaves nothing half-written.
     from jobs.backup.database import database_is_empty
-    from jobs.backup.restore import RestoreProblem, drop_database, restore, scratch_database
+    from jobs.backup.restore import RestoreProblem, restore
+    from jobs.backup.restore_test import drop_database, scratch_database
 
     url = scratch_database()
     into = tmp_path / "restored"
@@ -205,7 +208,8 @@ def test_a_broken_audit_chain_in_the_snapshot_fails_the_restore_test(db, backup_
 def test_restoring_an_old_snapshot_after_destruction_leaves_the_destroyed_content_unreadable(
         app, db, backup_targets, make_official, tmp_path):
     from jobs.backup import keyrings
-    from jobs.backup.restore import drop_database, restore, scratch_database
+    from jobs.backup.restore import restore
+    from jobs.backup.restore_test import drop_database, scratch_database
     from security.keys import keyring
 
     kept, shredded = make_official(), make_official()
@@ -227,7 +231,7 @@ def _check_shredded(restored, kept, shredded):
     # inside it, a lazy load of these objects would run against the restored database.
     kept_id, kept_citizen_id, shredded_id = kept.id, kept.citizen_id, shredded.id
     with restored.app_context():
-        from app.extensions import db as restored_db
+        from models.db import db as restored_db
 
         options = {"include_pending": True, "all_departments": True}
         assert restored_db.session.get(Official, kept_id, execution_options=options).citizen_id == kept_citizen_id

@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import select, update
 
 from jobs.backup import keyrings, runs
-from jobs.backup.restore import restore_test
+from jobs.backup.restore_test import restore_test
 from models import BackupRun, Official
 from security.keys import keyring
 from models.storage import attachments
@@ -188,7 +188,9 @@ def test_a_key_store_that_lost_its_keys_does_not_wipe_the_keyrings_of_the_target
                                                                                  make_official, tmp_path):
     """Only keys destroyed on purpose are purged: an instance started on an empty or
     wrong key store must not take the backups' keys with it."""
-    from jobs.backup.restore import drop_database, restore, restored_app, scratch_database
+    from jobs.backup.restore import restore
+    from jobs.backup.restore_test import drop_database, scratch_database
+    from jobs.backup.verify import restored_app
     from security.keys import data_key
 
     official = make_official()
@@ -206,7 +208,7 @@ def test_a_key_store_that_lost_its_keys_does_not_wipe_the_keyrings_of_the_target
     try:
         restored = restore(str(backup_targets[0]), "latest", tmp_path / "restored", url, echo=lambda _t: None)
         with restored_app(restored.into, restored.database_url).app_context():
-            from app.extensions import db as restored_db
+            from models.db import db as restored_db
 
             again = restored_db.session.get(Official, official_id, execution_options={
                 "include_pending": True, "all_departments": True})

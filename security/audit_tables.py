@@ -1,8 +1,9 @@
-"""The audit trail (regulation §5.3, §6.3): append-only, hash-chained.
+"""The audit trail's tables (regulation §5.3, §6.3): append-only, hash-chained.
 
-Only ``security.audit`` writes these tables; the database refuses UPDATE and DELETE
-on events (triggers in migration 0004). Nothing here is versioned: the chain is the
-history.
+They belong to the audit writer, below the domain models (which list them), so the
+writer never imports ``models``. Only ``security.audit`` writes these tables; the
+database refuses UPDATE and DELETE on events (triggers in migration 0004). Nothing
+here is versioned: the chain is the history.
 """
 
 from flask_appbuilder import Model
