@@ -19,16 +19,15 @@ from sqlalchemy import delete, select
 
 from models.permissions import PermissionRequest
 from security import duties
+from security.errors import Refusal
 
 APPROVE = ("can_approve", "PermissionRequestView")
 # Requests about one account: that account may never approve them itself.
 ACCOUNT_KINDS = ("user_roles", "user_departments", "second_factor_reset")
 
 
-class ApprovalError(Exception):
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
+class ApprovalError(Refusal):
+    """A grant change, or a decision on one, that the rules of §5.1 refuse."""
 
 
 def _targets(sm):

@@ -87,8 +87,7 @@ def readable(pk: int) -> Material:
     material = db.session.get(Material, pk, execution_options={"include_pending": True})
     if material is None:
         abort(404)
-    if material.review_state != workflow.APPROVED and material.entered_by_id != g.user.id \
-            and not workflow.awaits(db.session, g.user, material):
+    if not workflow.may_open(db.session, g.user, material):
         abort(404)
     if not may_read(material):
         abort(404)

@@ -16,6 +16,7 @@ from models.storage import attachments, formats
 from security import watermark
 
 from .catalogue import document_response
+from .saving import decided
 from .workflow import display, field_label
 
 
@@ -119,15 +120,9 @@ class ConsultationView(BaseView):
         if application is None:
             abort(404)
         approve = request.form.get("decision") == "approve"
-        try:
-            rules.decide(db.session, g.user, application, approve, request.form.get("reason"))
-            db.session.commit()
-        except (rules.ConsultationError, validation.DossierValidationError) as error:
-            db.session.rollback()
-            flash(str(error), "danger")
-        else:
-            flash(_("Application #%(id)s approved.", id=application.id) if approve
-                  else _("Application #%(id)s rejected.", id=application.id), "success")
+        decided(lambda: rules.decide(db.session, g.user, application, approve, request.form.get("reason")),
+                _("Application #%(id)s approved.", id=application.id) if approve
+                else _("Application #%(id)s rejected.", id=application.id))
         return redirect(url_for(".list"))
 
     @expose("/<int:application_id>/department", methods=["POST"])

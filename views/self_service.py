@@ -11,6 +11,7 @@ from sqlalchemy import select
 from app.extensions import db
 from models import BY_KEY, BY_TABLE, SECTIONS, Official, validation, workflow
 
+from .saving import decided
 from .workflow import display, field_label, rows_of
 
 # The official is the source (channel "self"); these are set, not asked.
@@ -125,14 +126,11 @@ class MyDossierView(BaseView):
     def _save_and_submit(self, item):
         """Store a checked record or change request and submit it at once: the official's
         department head is the first reviewer."""
-        try:
+        def submit():
             db.session.add(item)
             db.session.flush()
             workflow.perform(db.session, g.user, item, "submit")
-            db.session.commit()
-        except (validation.DossierValidationError, workflow.WorkflowError) as error:
-            db.session.rollback()
-            flash(str(error), "danger")
+
+        if not decided(submit, _("Sent for review. You can follow it below.")):
             return redirect(request.url)
-        flash(_("Sent for review. You can follow it below."), "success")
         return redirect(url_for(".index"))

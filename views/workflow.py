@@ -250,9 +250,7 @@ class HistoryView(BaseView):
 
             if not may_read(record):
                 abort(404)
-        if record.review_state != workflow.APPROVED and record.entered_by_id != g.user.id \
-                and not workflow.has_permission(g.user, workflow.FIRST_REVIEW) \
-                and not workflow.has_permission(g.user, workflow.FINAL_REVIEW):
+        if not workflow.may_open(db.session, g.user, record):
             abort(404)
         versions = db.session.scalars(
             select(version_class(model)).where(version_class(model).id == record_id)

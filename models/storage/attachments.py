@@ -26,6 +26,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from security import crypto
+from security.errors import Refusal
 from security.keys import ShreddedKey, keyring
 
 from . import content, formats, scanner
@@ -36,13 +37,8 @@ TEMP_MAX_AGE_SECONDS = 24 * 3600
 _SESSION_KEY = "dossier_new_files"
 
 
-class AttachmentError(Exception):
+class AttachmentError(Refusal):
     """Why a file cannot be stored or served, in the reader's language."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -187,7 +183,7 @@ def check(source) -> Checked:
     try:
         pages = content.validate(fmt, source)
     except content.ContentRefused as refused:
-        raise AttachmentError(refused.code, refused.message) from None
+        raise AttachmentError(refused.code, str(refused)) from None
     if pages is None:
         pages = fmt.pages(source)
     checked = Checked(fmt, pages)
