@@ -22,7 +22,7 @@ from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Optional, StopValidation
 
 from app.extensions import db
-from models import codes, validation, workflow
+from models import DOSSIER_MODELS, codes, validation, workflow
 from models.labels import LABELS
 from security import scope
 
@@ -157,6 +157,11 @@ def same_official_field(model, name: str):
 
     return QuerySelectField(LABELS.get(name, name), query_func=chosen, get_pk_func=lambda o: o.id,
                             allow_blank=True, validators=[Optional()], widget=Select2Widget())
+
+
+def section_choices() -> list[tuple[str, str]]:
+    """(key, label) of every dossier section, in the reader's language, for a choice of sections."""
+    return [(model.section_key, str(model.section_label)) for model in DOSSIER_MODELS]
 
 
 def escape_like(value: str) -> str:

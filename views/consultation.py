@@ -8,13 +8,14 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 
 from app.extensions import db
-from models import BY_KEY, DOSSIER_MODELS, Material, Official, validation
+from models import BY_KEY, Material, Official, validation
 from models.consultation import Consultation, ConsultationReading
 from security import audit, consultation as rules
 from security.scope import UNSCOPED
 from models.storage import attachments, formats
 from security import watermark
 
+from .base import section_choices
 from .catalogue import document_response
 from .saving import decided
 from .workflow import display, field_label
@@ -41,10 +42,6 @@ def _chosen_official(form, listed: set):
         return db.session.scalar(select(Official).where(Official.citizen_id_index == keyring().blind_index(citizen_id))
                                  .execution_options(**UNSCOPED))
     return None
-
-
-def section_choices():
-    return [(model.section_key, str(model.section_label)) for model in DOSSIER_MODELS]
 
 
 def official_of(application) -> Official | None:

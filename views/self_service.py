@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from models import BY_KEY, BY_TABLE, SECTIONS, Official, validation, workflow
+from security.manager import view_named
 
 from .saving import decided
 from .workflow import display, field_label, rows_of
@@ -43,8 +44,7 @@ class MyDossierView(BaseView):
 
     def _view_for(self, model):
         """The section's own screen, whose forms and rules self-service reuses."""
-        name = f"{model.__name__}View"
-        return next(v for v in self.appbuilder.baseviews if v.__class__.__name__ == name)
+        return view_named(self.appbuilder, f"{model.__name__}View")
 
     @expose("/")
     @has_access

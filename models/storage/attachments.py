@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from security import crypto
 from security.errors import Refusal
+from security.files import sha256_file
 from security.keys import ShreddedKey, keyring
 
 from . import content, formats, scanner
@@ -282,21 +283,13 @@ def discard(stored_sha256: str) -> None:
 # ------------------------------------------------------------------ reading
 
 
-def stored_digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(READ_SIZE):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def verify_stored(stored_sha256: str) -> Path:
     """The file's path if it is present and intact, AttachmentError otherwise (no key needed)."""
     path = path_of(stored_sha256)
     if not path.is_file():
         raise AttachmentError("missing", _("The stored file is missing. It has not been served; "
                                            "the archive must restore it from a backup."))
-    if stored_digest(path) != stored_sha256:
+    if sha256_file(path) != stored_sha256:
         raise AttachmentError("corrupt", _("The stored file is damaged: it no longer matches the fingerprint "
                                            "recorded when it was filed. It has not been served; the archive "
                                            "must restore it from a backup."))

@@ -211,7 +211,7 @@ BRING_TO = {  # moves that bring a fresh entry to the state the action starts fr
 
 @pytest.mark.parametrize("action", list(ALLOWED))
 def test_every_role_against_every_move(db, make_record, draft_of, users, action):
-    from tests.conftest import ROLE_KEYS
+    from tests.apps import ROLE_KEYS
 
     outcome = {}
     for role in ROLE_KEYS:

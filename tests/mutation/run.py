@@ -164,7 +164,7 @@ MUTANTS = (
            ("tests/security/test_crypto.py::test_no_sensitive_value_is_in_a_copy_of_the_database_in_any_form",)),
     # --- encryption at rest
     Mutant("encryption: sensitive fields stored in clear", "models/encryption.py",
-           "        setattr(obj, self.column_attr, crypto.encrypt(key, version, str(value).encode(), aad))",
+           "        setattr(obj, self.column_attr, seal(obj.__tablename__, self.name, obj.id, official_id_of(obj), version, key, value))",
            "        setattr(obj, self.column_attr, str(value).encode())",
            ("tests/security/test_crypto.py::test_no_sensitive_value_is_in_a_copy_of_the_database_in_any_form",)),
     Mutant("encryption: change requests stored in clear", "models/encryption.py",

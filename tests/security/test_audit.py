@@ -18,8 +18,8 @@ from sqlalchemy import exc, func, select, text
 # Explicit: maps the tables even before models/__init__ imports them.
 from models.audit import AuditChainHead, AuditEvent
 from security import audit
-from tests.conftest import DEMO_PASSWORD, make_app, sign_in
-from tests.conftest import Trail
+from tests.apps import DEMO_PASSWORD, make_app, sign_in
+from tests.apps import Trail
 
 
 def refused(trail, statement) -> str:

@@ -15,7 +15,7 @@ from models import Official
 from models.encryption import SHREDDED
 from models.storage import attachments
 from tests import documents
-from tests.jobs.backup.conftest import official_page
+from tests.helpers import official_page
 from tests.helpers import as_attacker
 
 README = Path(__file__).resolve().parents[2] / "README.md"
