@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
 from models.permissions import PermissionRequest
-from security import duties
+from security import duties, request_state
 from security.errors import Refusal
 
 APPROVE = ("can_approve", "PermissionRequestView")
@@ -153,9 +153,7 @@ def decide(sm, session, request: PermissionRequest, actor, approve: bool, reason
     if approve:
         APPLY.get(request.kind, _apply_grants)(sm, session, request)
         # Grants read earlier in this request (security.manager.grants_of) are stale now.
-        from flask import g
-
-        g.pop("_dossier_grants", None)
+        request_state.current().grants.clear()
     request.state = "approved" if approve else "rejected"
     request.decided_by_id, request.decided_at = actor.id, datetime.now()
     request.reason = (reason or "").strip() or None

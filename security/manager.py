@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from security import accounts, audit, duties
+from security import accounts, audit, duties, request_state
 from security.views import AuthDBView, ResetPasswordView, RoleModelView, UserDBModelView
 
 
@@ -52,7 +52,7 @@ class DossierSecurityManager(SecurityManager):
     def grants_of(self, role_ids) -> frozenset:
         key = tuple(sorted(role_ids))
         # Per request only: a grant approved in another request counts from the next one.
-        cache = g.setdefault("_dossier_grants", {}) if has_request_context() else {}
+        cache = request_state.current().grants if has_request_context() else {}
         if key not in cache:
             pv, link = self.permissionview_model, assoc_permissionview_role
             cache[key] = frozenset(self.session.execute(

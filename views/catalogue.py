@@ -22,7 +22,7 @@ from app.extensions import db
 from models import BY_TABLE, SECTIONS, Material, Official, codes, reading, workflow
 from models.catalogue import class_order
 from models.labels import LABELS
-from security import audit, scope
+from security import audit, request_state, scope
 from models.storage import attachments, formats
 
 from .base import DossierInterface, RecordView, metadata_attrs
@@ -51,12 +51,12 @@ class UploadCheck:
 def closed_to_reader() -> tuple[frozenset, frozenset]:
     """(material classes, section tables) the signed-in user may not read, worked out once
     per request: the catalogue, lists and file routes all ask it."""
-    closed = g.get("_closed_materials")
-    if closed is None:
+    state = request_state.current()
+    if state.closed_materials is None:
         # The one read rule (models.reading), narrowed to the sections a material can belong to.
         classes, tables = reading.closed_to(g.user)
-        closed = g._closed_materials = (classes, tables & {model.__tablename__ for model in SECTIONS})
-    return closed
+        state.closed_materials = (classes, tables & {model.__tablename__ for model in SECTIONS})
+    return state.closed_materials
 
 
 def may_read(material) -> bool:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from models import BY_KEY, BY_TABLE, SECTIONS, Official, validation, workflow
+from security import request_state
 from security.manager import view_named
 
 from .saving import decided
@@ -28,7 +29,7 @@ def set_for_self(form, official) -> None:
             form[name].data = value
     form._official = official
     # The official field offers only the form's official (views.base.official_field).
-    g.form_official_id = official.id
+    request_state.current().form_official_id = official.id
 
 
 def own_official() -> Official:
