@@ -159,3 +159,18 @@ def official_page(application, official_id: int) -> list[str]:
     html = re.sub(r'name="csrf_token"[^>]*>', "", html)
     cells = re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", html, re.S)
     return [re.sub(r"<[^>]+>|\s+", " ", cell).strip() for cell in cells]
+
+
+def new_events(db, after: int) -> list:
+    """Audit events after number ``after``, as committed by now."""
+    from models.audit import AuditEvent
+
+    db.session.rollback()
+    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.seq > after).order_by(AuditEvent.seq)))
+
+
+def last_seq(db) -> int:
+    """The number of the last audit event (0 for an empty trail)."""
+    from models.audit import AuditEvent
+
+    return db.session.scalar(select(func.coalesce(func.max(AuditEvent.seq), 0)))

@@ -155,7 +155,7 @@ MUTANTS = (
            '    from security.roles import ROLE_SCOPE\n    kinds = [ROLE_SCOPE.get(role.name, "none") for role in user.roles]',
            ("tests/security/test_separation.py::test_a_rename_waits_for_approval_and_scope_never_follows_a_name",)),
     # --- audit verification
-    Mutant("audit: a chain value that does not match is accepted", "security/audit.py",
+    Mutant("audit: a chain value that does not match is accepted", "security/audit_verify.py",
            "            if prev.hex() != chain:\n", "            if False:\n",
            ("tests/security/test_audit.py",)),
     Mutant("audit: details hold values", "security/audit_hooks.py",
