@@ -1,14 +1,30 @@
 """Default configuration of the dossier system.
 
-Every value here can be overridden by an environment variable of the same name
-(see ``_env`` below) or by a Python file named in ``DOSSIER_CONFIG`` (read after
-this module, the way Superset reads ``superset_config``). A production deployment
-(``DOSSIER_ENV=production``) refuses to start with the default secret key.
+A setting declared with a type (``NAME: type = default``) can be overridden by an
+environment variable of the same name, parsed by that type (``from_environment``):
+``int`` a whole number, ``float`` a number, ``bool`` 1/true/yes/on or 0/false/no/off,
+``str`` any text, ``list[str]`` items separated by commas, ``PathList`` paths
+separated by the path separator (":" as in PATH), ``dict`` a JSON object,
+``timedelta`` a number of seconds, and ``X | None`` an empty value for None. A value
+that does not parse stops start-up with a message naming the variable.
+
+Settings without a type are not read from the environment: they wire the framework
+(FAB's classes, the tables it may create, its roles, the languages and catalogues) or
+hold a security invariant (CSRF protection, no self-registration, the password rules'
+validator, HttpOnly cookies). They, and every other setting, can be changed in a Python
+file named in ``DOSSIER_CONFIG`` (read after this module, the way Superset reads
+``superset_config``). Three environment variables go by other names: ``DATABASE_URL``
+(``SQLALCHEMY_DATABASE_URI``), ``DOSSIER_INSTANCE_DIR`` (the instance folder) and
+``DOSSIER_CONFIG``. A production deployment (``DOSSIER_ENV=production``) refuses to
+start with the default secret key.
 """
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
+from types import UnionType
+from typing import NewType, get_args
 
 from flask_appbuilder.const import AUTH_DB
 from flask_babel import lazy_gettext
@@ -16,11 +32,11 @@ from flask_babel import lazy_gettext
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("DOSSIER_INSTANCE_DIR", BASE_DIR / "instance"))
 
-DOSSIER_ENV = os.environ.get("DOSSIER_ENV", "development")
+DOSSIER_ENV: str = "development"
 
 # The session signing key. None: outside production, a random secret created for this
 # instance on first run (instance/secret.key, 0600); production refuses to start without one.
-SECRET_KEY = os.environ.get("SECRET_KEY")
+SECRET_KEY: str | None = None
 
 
 def database_url(url: str | None) -> str:
@@ -44,8 +60,8 @@ FAB_UPDATE_PERMS = False
 FAB_ADD_SECURITY_API = False
 FAB_API_SWAGGER_UI = False
 
-APP_NAME = lazy_gettext("Officials' electronic dossier system")
-APP_THEME = ""
+APP_NAME: str = lazy_gettext("Officials' electronic dossier system")
+APP_THEME: str = ""
 FAB_SECURITY_MANAGER_CLASS = "security.manager.DossierSecurityManager"
 FAB_INDEX_VIEW = "views.home.HomeView"
 
@@ -59,7 +75,7 @@ FAB_ROLES = {AUTH_ROLE_ADMIN: []}
 AUTH_USER_REGISTRATION = False
 
 # The UI speaks Simplified Chinese unless the user picks another language.
-BABEL_DEFAULT_LOCALE = "zh"
+BABEL_DEFAULT_LOCALE: str = "zh"
 BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "babel" / "translations")
 LANGUAGES = {
     "zh": {"flag": "cn", "name": "简体中文"},
@@ -70,27 +86,27 @@ LANGUAGES = {
 # Idle sessions end (§6.1.2) after SESSION_IDLE_MINUTES, with an audit event and a message
 # (security.session_guard). The cookie itself lives longer, so that the app, not the
 # browser, is the one that ends an idle session and can say so.
-SESSION_IDLE_MINUTES = 30
-PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
-SESSION_REFRESH_EACH_REQUEST = True
+SESSION_IDLE_MINUTES: int = 30
+PERMANENT_SESSION_LIFETIME: timedelta = timedelta(hours=12)
+SESSION_REFRESH_EACH_REQUEST: bool = True
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SAMESITE: str = "Lax"
 # Behind TLS (production), cookies travel only over HTTPS. DOSSIER_BEHIND_PROXY
 # trusts the X-Forwarded-For/-Proto of one proxy, and only of a request that comes
 # from one of DOSSIER_TRUSTED_PROXIES, so client addresses (audit trail, sign-in
-# rate limit, reading terminals) and the scheme are the real ones.
-SESSION_COOKIE_SECURE = DOSSIER_ENV == "production"
-REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
-DOSSIER_BEHIND_PROXY = False
-DOSSIER_TRUSTED_PROXIES = ["127.0.0.1/32", "::1/128"]
+# rate limit, reading terminals) and the scheme are the real ones. None: on in production.
+SESSION_COOKIE_SECURE: bool | None = None
+REMEMBER_COOKIE_SECURE: bool | None = None
+DOSSIER_BEHIND_PROXY: bool = False
+DOSSIER_TRUSTED_PROXIES: list[str] = ["127.0.0.1/32", "::1/128"]
 
 # Account security (§6.1.2), checked by security.accounts.
-PASSWORD_MIN_LENGTH = 12
-PASSWORD_MIN_CLASSES = 3
-PASSWORD_HISTORY = 5
-PASSWORD_MAX_AGE_DAYS = 90
-LOCKOUT_FAILURES = 5
-LOCKOUT_MINUTES = 15
+PASSWORD_MIN_LENGTH: int = 12
+PASSWORD_MIN_CLASSES: int = 3
+PASSWORD_HISTORY: int = 5
+PASSWORD_MAX_AGE_DAYS: int = 90
+LOCKOUT_FAILURES: int = 5
+LOCKOUT_MINUTES: int = 15
 FAB_PASSWORD_COMPLEXITY_ENABLED = True
 
 
@@ -103,104 +119,146 @@ def FAB_PASSWORD_COMPLEXITY_VALIDATOR(password):  # noqa: N802  (FAB's setting n
 # Sign-in attempts per client address. FAB's AUTH_RATE_LIMITED does nothing unless
 # RATELIMIT_ENABLED is also on; with RATELIMIT_STORAGE_URI (redis://…) every web
 # worker and host counts together, otherwise each process counts alone.
-AUTH_RATE_LIMITED = True
-RATELIMIT_ENABLED = True
-AUTH_RATE_LIMIT = "10 per minute"
-RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
-RATELIMIT_KEY_PREFIX = "dossier"
+AUTH_RATE_LIMITED: bool = True
+RATELIMIT_ENABLED: bool = True
+AUTH_RATE_LIMIT: str = "10 per minute"
+RATELIMIT_STORAGE_URI: str = "memory://"
+RATELIMIT_KEY_PREFIX: str = "dossier"
 
 WTF_CSRF_ENABLED = True
-WTF_CSRF_TIME_LIMIT = None
+WTF_CSRF_TIME_LIMIT: int | None = None
 
 # Keys kept outside the database; None means a file in the instance directory
 # (created on first use in development, required in production).
-DOSSIER_KEK_FILE = os.environ.get("DOSSIER_KEK_FILE")
-DOSSIER_KEK = os.environ.get("DOSSIER_KEK")
-DOSSIER_KEYSTORE_URL = os.environ.get("DOSSIER_KEYSTORE_URL")
-DOSSIER_AUDIT_KEY_FILE = os.environ.get("DOSSIER_AUDIT_KEY_FILE")
-DOSSIER_AUDIT_SIGNING_KEY_FILE = os.environ.get("DOSSIER_AUDIT_SIGNING_KEY_FILE")
-DOSSIER_AUDIT_CHECKPOINT_FILE = os.environ.get("DOSSIER_AUDIT_CHECKPOINT_FILE")
+DOSSIER_KEK_FILE: str | None = None
+DOSSIER_KEK: str | None = None
+DOSSIER_KEYSTORE_URL: str | None = None
+DOSSIER_AUDIT_KEY_FILE: str | None = None
+DOSSIER_AUDIT_SIGNING_KEY_FILE: str | None = None
+DOSSIER_AUDIT_CHECKPOINT_FILE: str | None = None
 
 # The writer signs the audit chain's head into the checkpoint log (and its copy on every
 # backup target) after this many events or seconds, whichever comes first
 # (security.checkpointing): the most that could be cut from the end of the trail unseen.
-AUDIT_CHECKPOINT_EVERY_EVENTS = 100
-AUDIT_CHECKPOINT_EVERY_SECONDS = 60
+AUDIT_CHECKPOINT_EVERY_EVENTS: int = 100
+AUDIT_CHECKPOINT_EVERY_SECONDS: int = 60
 
 # Days within which material received must be entered (§3.2 及时录入).
-DOSSIER_ENTRY_DEADLINE_DAYS = 15
+DOSSIER_ENTRY_DEADLINE_DAYS: int = 15
 
 # Attachments (§3.2 格式規範): where the encrypted files live (None: instance/attachments;
 # a mounted volume or shared storage in production), which formats are accepted
 # (keys of models.storage.formats.FORMATS, decided by content) and the largest file.
-ATTACHMENT_STORE = os.environ.get("ATTACHMENT_STORE")
-ATTACHMENT_TYPES = ["pdf", "ofd", "jpeg", "png", "tiff"]
-ATTACHMENT_MAX_BYTES = 256 * 1024 * 1024
+ATTACHMENT_STORE: str | None = None
+ATTACHMENT_TYPES: list[str] = ["pdf", "ofd", "jpeg", "png", "tiff"]
+ATTACHMENT_MAX_BYTES: int = 256 * 1024 * 1024
 # Virus scanning (§6.2.2): every upload is scanned by ClamAV's daemon before it is
 # stored. CLAMD_SOCKET is its unix socket (Debian's default) or tcp://host:port;
 # clamd's StreamMaxLength, MaxFileSize and MaxScanSize must not be below
 # ATTACHMENT_MAX_BYTES. Scanner unreachable means uploads are refused; turning
 # CLAMD_REQUIRED off is refused in production. `dossier antivirus update` installs
 # signature files into CLAMD_DATABASE_DIR (clamd's DatabaseDirectory).
-CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "/var/run/clamav/clamd.ctl")
-CLAMD_TIMEOUT = 300
-CLAMD_REQUIRED = True
-CLAMD_DATABASE_DIR = os.environ.get("CLAMD_DATABASE_DIR", "/var/lib/clamav")
+CLAMD_SOCKET: str = "/var/run/clamav/clamd.ctl"
+CLAMD_TIMEOUT: float = 300
+CLAMD_REQUIRED: bool = True
+CLAMD_DATABASE_DIR: str = "/var/lib/clamav"
 # A request body larger than this is cut off before it is read (None: the
 # attachment limit plus room for the form's other fields).
-MAX_CONTENT_LENGTH = None
+MAX_CONTENT_LENGTH: int | None = None
 
 # Consultation (§5.3): grants are read only from these addresses (the archive's
 # reading terminals; CIDR ranges), and last at most this many days.
-CONSULTATION_TERMINALS = ["127.0.0.1/32", "::1/128"]
-CONSULTATION_MAX_DAYS = 30
+CONSULTATION_TERMINALS: list[str] = ["127.0.0.1/32", "::1/128"]
+CONSULTATION_MAX_DAYS: int = 30
 
 # Backups (§8): restic repositories standing for separate media and an off-site
 # copy (any path: a mounted disk, a network share; each must exist, the product
 # creates the repository inside it). The repository password is read from a file
 # beside the KEK (None: backup-repository.key there, created on first use outside
 # production). Runs, restore tests and their scratch space are set here too.
-DOSSIER_BACKUP_TARGETS = []
-DOSSIER_BACKUP_PASSWORD_FILE = os.environ.get("DOSSIER_BACKUP_PASSWORD_FILE")
-BACKUP_STAGING_DIR = None  # None: instance/backup-staging
-BACKUP_KEYRING_GENERATIONS = 3
-BACKUP_KEEP_CHAINS = 4
-RESTIC_BINARY = "restic"
+PathList = NewType("PathList", list)
+DOSSIER_BACKUP_TARGETS: PathList = PathList([])
+DOSSIER_BACKUP_PASSWORD_FILE: str | None = None
+BACKUP_STAGING_DIR: str | None = None  # None: instance/backup-staging
+BACKUP_KEYRING_GENERATIONS: int = 3
+BACKUP_KEEP_CHAINS: int = 4
+RESTIC_BINARY: str = "restic"
 # Share of the repository's data a restore test reads back (restic check --read-data-subset).
-RESTORE_TEST_READ_DATA = "5%"
-RESTORE_TEST_DIR = None  # None: instance/restore-test
+RESTORE_TEST_READ_DATA: str = "5%"
+RESTORE_TEST_DIR: str | None = None  # None: instance/restore-test
 # PostgreSQL: the scratch database a restore test rebuilds (None: "<database>_restore_test").
-RESTORE_TEST_DATABASE_URL = None
-RESTORE_TEST_SAMPLE = 20
+RESTORE_TEST_DATABASE_URL: str | None = None
+RESTORE_TEST_SAMPLE: int = 20
 
 # Triggers of the scheduled jobs (jobs.scheduler.JOBS), by job name, e.g.
 # {"fixity": {"trigger": "cron", "day_of_week": "sun", "hour": 3}}.
-DOSSIER_JOB_TRIGGERS = {}
+DOSSIER_JOB_TRIGGERS: dict = {}
 
 
-def _env(name, cast=str):
-    value = os.environ.get(name)
-    return None if value is None else cast(value)
+# --- the environment ------------------------------------------------------------------------
+
+class SettingError(ValueError):
+    """An environment variable holds a value its setting's type cannot take."""
 
 
-for _name, _cast in (
-    ("DOSSIER_ENTRY_DEADLINE_DAYS", int),
-    ("ATTACHMENT_MAX_BYTES", int),
-    ("PASSWORD_MAX_AGE_DAYS", int),
-    ("CONSULTATION_TERMINALS", lambda value: [t.strip() for t in value.split(",") if t.strip()]),
-    ("DOSSIER_BEHIND_PROXY", lambda value: value.lower() in ("1", "true", "yes")),
-    ("DOSSIER_TRUSTED_PROXIES", lambda value: [t.strip() for t in value.split(",") if t.strip()]),
-    ("SESSION_IDLE_MINUTES", int),
-    ("AUDIT_CHECKPOINT_EVERY_EVENTS", int),
-    ("AUDIT_CHECKPOINT_EVERY_SECONDS", int),
-    ("ATTACHMENT_TYPES", lambda value: [t.strip() for t in value.split(",") if t.strip()]),
-    ("DOSSIER_BACKUP_TARGETS", lambda value: [t.strip() for t in value.split(os.pathsep) if t.strip()]),
-    ("RESTORE_TEST_DATABASE_URL", str),
-    ("CLAMD_TIMEOUT", float),
-    ("CLAMD_REQUIRED", lambda value: value.lower() in ("1", "true", "yes")),
-    ("APP_NAME", str),
-    ("BABEL_DEFAULT_LOCALE", str),
-):
-    _value = _env(_name, _cast)
-    if _value is not None:
-        globals()[_name] = _value
+def _yes_no(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(raw)
+
+
+def _json_object(raw: str) -> dict:
+    value = json.loads(raw)
+    if not isinstance(value, dict):
+        raise ValueError(raw)
+    return value
+
+
+def _items(separator: str):
+    return lambda raw: [item.strip() for item in raw.split(separator) if item.strip()]
+
+
+# Each type a setting may declare: how its variable is read, and what the variable must hold.
+PARSERS = {
+    int: (int, "a whole number"),
+    float: (float, "a number"),
+    bool: (_yes_no, "yes or no (1/true/yes/on or 0/false/no/off)"),
+    str: (str, "text"),
+    list[str]: (_items(","), "a comma-separated list"),
+    PathList: (_items(os.pathsep), f"paths separated by {os.pathsep!r}"),
+    dict: (_json_object, "a JSON object"),
+    timedelta: (lambda raw: timedelta(seconds=float(raw)), "a number of seconds"),
+}
+
+
+def from_environment(declared: dict, environ) -> dict:
+    """The settings of ``declared`` (name → type) that ``environ`` sets, each parsed by its type."""
+    found = {}
+    for name, kind in declared.items():
+        if name not in environ:
+            continue
+        raw = environ[name]
+        optional = isinstance(kind, UnionType) and type(None) in get_args(kind)
+        if optional:
+            if not raw.strip():
+                found[name] = None
+                continue
+            (kind,) = (arg for arg in get_args(kind) if arg is not type(None))
+        parse, what = PARSERS[kind]
+        try:
+            found[name] = parse(raw)
+        except (ValueError, TypeError):
+            raise SettingError(f"The environment variable {name} must be {what}; it is {raw!r}.") from None
+    return found
+
+
+globals().update(from_environment(__annotations__, os.environ))
+
+# Derived from the settings above, once the environment has had its say.
+if SESSION_COOKIE_SECURE is None:
+    SESSION_COOKIE_SECURE = DOSSIER_ENV == "production"
+if REMEMBER_COOKIE_SECURE is None:
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE

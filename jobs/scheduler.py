@@ -6,8 +6,6 @@ conditional UPDATE, so a second scheduler (or an operator running the job by
 hand) cannot run it twice at once, on SQLite as on PostgreSQL.
 """
 
-import os
-import socket
 import traceback
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -21,6 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from models.db import db
 from models import JobLock
+from models.scheduling import holder_name  # noqa: F401  (commands name the holder of a lock with it)
 
 
 def _fixity():
@@ -119,10 +118,6 @@ JOBS = {
     # §6.2.2: the whole store against the current signatures, nightly after the fixity check.
     "antivirus_rescan": Job(_antivirus_rescan, {"trigger": "cron", "hour": 3, "minute": 30}, timedelta(hours=12)),
 }
-
-
-def holder_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def acquire(name: str, holder: str, lease: timedelta) -> bool:

@@ -17,8 +17,8 @@ from sqlalchemy_continuum import version_class, versioning_manager
 
 from models.db import db
 from models import DOSSIER_MODELS, SECTIONS, Department, Official, StaffDepartment
+from models.encryption import seal
 from models.validation import add_years, citizen_id_check_digit
-from security import crypto
 from security.keys import keyring
 from security.roles import ROLE_LABELS
 
@@ -302,8 +302,7 @@ def _encrypted(model, row: dict, official_id: int, key) -> dict:
     for column in SENSITIVE_COLUMNS[model]:
         value = row.get(column)
         if value is not None:
-            aad = crypto.field_aad(model.__tablename__, column, row["id"], official_id)
-            row[column] = crypto.encrypt(dek, version, str(value).encode(), aad)
+            row[column] = seal(model.__tablename__, column, row["id"], official_id, version, dek, value)
     return row
 
 

@@ -110,8 +110,13 @@ class Sensitive:
             setattr(obj, self.column_attr, None)
             return
         version, key = keyring().dek(official_id_of(obj), create=True)
-        aad = crypto.field_aad(obj.__tablename__, self.name, obj.id, official_id_of(obj))
-        setattr(obj, self.column_attr, crypto.encrypt(key, version, str(value).encode(), aad))
+        setattr(obj, self.column_attr, seal(obj.__tablename__, self.name, obj.id, official_id_of(obj), version, key, value))
+
+
+def seal(table: str, name: str, row_id: int, official_id: int, version: int, key: bytes, value) -> bytes:
+    """One sensitive value as stored: AES-GCM under the official's data key (``version``),
+    bound to its table, field, row and official, so it decrypts nowhere else."""
+    return crypto.encrypt(key, version, str(value).encode(), crypto.field_aad(table, name, row_id, official_id))
 
 
 def sensitive_fields(model) -> dict[str, Sensitive]:

@@ -4,7 +4,8 @@ from sqlalchemy import select
 
 from .reading import UNIT_WIDE, closed_to, has_permission, unit_reviewed
 from .workflow import (
-    FINAL_REVIEW, FIRST_APPROVED, FIRST_REVIEW, SUBMITTED, ChangeRequest, WorkflowError, check, departments_of,
+    APPROVED, FINAL_REVIEW, FIRST_APPROVED, FIRST_REVIEW, SUBMITTED, ChangeRequest, WorkflowError, check,
+    departments_of,
 )
 
 
@@ -138,6 +139,21 @@ def awaits(session, user, item) -> bool:
     """Whether ``item`` is in one of ``user``'s review queues (so they may open it)."""
     try:
         check(session, user, item, {SUBMITTED: "first_approve", FIRST_APPROVED: "final_approve"}[item.review_state])
-    except (KeyError, WorkflowError):
+    except KeyError:
         return False
+    except WorkflowError as refused:
+        # Raised only once every rule of the reviewer passed: it waits for them, who must
+        # be able to examine it, even if they cannot pass it yet.
+        return refused.code == "official_pending"
     return True
+
+
+def may_open(session, user, item) -> bool:
+    """Whether ``user`` may open ``item`` (its page, history or file) by review state alone.
+
+    Approved content is the dossier: the read rules decide who reads it. Until then it
+    is work in progress (§3.3): its author goes on with it, and whoever's review queue
+    it waits in examines it; nobody else, not a reviewer of another stage or department
+    (§1 保密性, §5.1 access by work need). Scope and the read rule still apply on top.
+    """
+    return item.review_state == APPROVED or item.entered_by_id == user.id or awaits(session, user, item)

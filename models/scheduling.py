@@ -1,6 +1,9 @@
 """One row per scheduled job: the lock that keeps a job from running twice at once,
 and what its last run did."""
 
+import os
+import socket
+
 from flask_appbuilder import Model
 from sqlalchemy import Column, DateTime, String, Text
 
@@ -16,3 +19,8 @@ class JobLock(Model):
     last_started_at = Column(DateTime)
     last_finished_at = Column(DateTime)
     last_outcome = Column(Text)
+
+
+def holder_name() -> str:
+    """Who holds a lock or runs a backup: this host and process, so a dead holder can be told."""
+    return f"{socket.gethostname()}:{os.getpid()}"

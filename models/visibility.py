@@ -7,7 +7,7 @@ content by accident. The few places that must see pending work opt in:
 
 - ``execution_options(include_pending=True)`` on a query (review queues, the
   author's drafts, history, the workflow itself);
-- ``g.dossier_scope = "author"`` for a request that edits the user's own drafts:
+- ``request_state.current().visibility = "author"`` for a request that edits the user's own drafts:
   approved rows plus the rows the signed-in user entered.
 
 The same hook keeps every query of a request inside the user's department scope;
@@ -17,9 +17,11 @@ policy (``security.scope``), above the domain: the application hands its
 ``current`` in when it installs the hook.
 """
 
-from flask import g, has_app_context, has_request_context
+from flask import has_app_context, has_request_context
 from sqlalchemy import event, or_
 from sqlalchemy.orm import Session, with_loader_criteria
+
+from security import request_state
 
 from .base import SectionRecord, SourceMixin, current_user_id
 
@@ -73,7 +75,7 @@ def _visible(state):
 
 
 def _approval_criteria():
-    scope = g.get("dossier_scope") if has_app_context() else None
+    scope = request_state.current().visibility if has_app_context() else None
     if scope == "author" and has_request_context():
         uid = current_user_id()
         return with_loader_criteria(

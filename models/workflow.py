@@ -25,6 +25,8 @@ from sqlalchemy import Column, Date, DateTime, ForeignKey, Index, Integer, Strin
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import relationship
 
+from security.errors import Refusal
+
 from .base import EntryMixin
 from .encryption import Sensitive, pending_changes, sensitive_column, sensitive_fields, stored_plaintext
 from .reading import UNIT_WIDE, closed_to, has_permission, readable, unit_reviewed  # noqa: F401
@@ -61,12 +63,8 @@ TRANSITIONS = {
 }
 
 
-class WorkflowError(Exception):
-    """A move the rules refuse: ``code`` names the rule, the message is for the user."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
+class WorkflowError(Refusal):
+    """A move of the review workflow the rules refuse."""
 
 
 class ChangeRequest(EntryMixin, Model):
@@ -362,5 +360,5 @@ def last_rejection(session, item) -> "ReviewDecision | None":
 
 # The review queues read these rules; they live in their own module (models.queues).
 from .queues import (  # noqa: E402,F401
-    awaits, colleagues_of, pending_count, pending_items, queue, queue_count, reviewable_models,
+    awaits, colleagues_of, may_open, pending_count, pending_items, queue, queue_count, reviewable_models,
 )

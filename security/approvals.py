@@ -21,17 +21,16 @@ from models import Department, StaffDepartment
 from models.accounts import AccountSecurity
 from models.permissions import PermissionRequest
 from models.reading import has_permission
-from security import duties
+from security import duties, request_state
+from security.errors import Refusal
 
 APPROVE = ("can_approve", "PermissionRequestView")
 # Requests about one account: that account may never approve them itself.
 ACCOUNT_KINDS = ("user_roles", "user_departments", "second_factor_reset")
 
 
-class ApprovalError(Exception):
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
+class ApprovalError(Refusal):
+    """A grant change, or a decision on one, that the rules of §5.1 refuse."""
 
 
 def _targets(sm):
@@ -152,9 +151,7 @@ def decide(sm, session, request: PermissionRequest, actor, approve: bool, reason
     if approve:
         APPLY.get(request.kind, _apply_grants)(sm, session, request)
         # Grants read earlier in this request (security.manager.grants_of) are stale now.
-        from flask import g
-
-        g.pop("_dossier_grants", None)
+        request_state.current().grants.clear()
     request.state = "approved" if approve else "rejected"
     request.decided_by_id, request.decided_at = actor.id, datetime.now()
     request.reason = (reason or "").strip() or None

@@ -17,15 +17,14 @@ from models import BY_KEY, BY_TABLE
 from models.catalogue import CLASS_GUARDS
 from models.consultation import APPROVED, DEPARTMENT_APPROVED, EXPIRED, REJECTED, SUBMITTED, Consultation
 from models.workflow import colleagues_of, departments_of, has_permission
+from security.errors import Refusal
 
 DECIDE_DEPARTMENT = ("can_decide_department", "ConsultationView")
 DECIDE_ARCHIVE = ("can_decide_archive", "ConsultationView")
 
 
-class ConsultationError(Exception):
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
+class ConsultationError(Refusal):
+    """An application, decision or reading that the rules of §5.3 refuse."""
 
 
 def application_problems(session, applicant, official, sections, purpose, valid_from, valid_until) -> list[str]:

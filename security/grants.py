@@ -6,14 +6,16 @@ domain reaching the application's security manager. Read once per request: a gra
 approved in another request counts from the next one.
 """
 
-from flask import g, has_request_context
+from flask import has_request_context
 from flask_appbuilder.security.sqla.models import Permission, PermissionView, ViewMenu, assoc_permissionview_role
 from sqlalchemy import select
+
+from security import request_state
 
 
 def of_roles(session, role_ids) -> frozenset:
     key = tuple(sorted(role_ids))
-    cache = g.setdefault("_dossier_grants", {}) if has_request_context() else {}
+    cache = request_state.current().grants if has_request_context() else {}
     if key not in cache:
         link = assoc_permissionview_role
         cache[key] = frozenset(session.execute(

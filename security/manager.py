@@ -14,6 +14,11 @@ SIGN_IN_STATE = ("totp_pending", "password_expired", "_last_seen", "totp_enrol",
                  "_generation", "csrf_token")
 
 
+def view_named(appbuilder, name: str):
+    """The registered view whose class is ``name`` (FAB names its endpoints after it); None if none is."""
+    return next((v for v in appbuilder.baseviews if v.__class__.__name__ == name), None)
+
+
 class DossierSecurityManager(SecurityManager):
     # FAB's user statistics chart loads Google Charts from the internet.
     userstatschartview = None

@@ -12,6 +12,8 @@ for review (the diff is the change of access).
 import csv
 from pathlib import Path
 
+from security.manager import view_named
+
 PATH = Path(__file__).with_name("route_access.csv")
 PUBLIC = "anonymous"
 SKIPPED_ENDPOINTS = {"static", "appbuilder.static"}
@@ -30,7 +32,7 @@ def routes(app):
 def guards_of(app, endpoint: str):
     """The (permission, view) pairs of which one opens ``endpoint``; None for a public route."""
     view_name, _sep, method = endpoint.partition(".")
-    view = next((v for v in app.appbuilder.baseviews if v.__class__.__name__ == view_name), None)
+    view = view_named(app.appbuilder, view_name)
     if view is None:
         return None
     if method in ("action", "action_post"):

@@ -11,13 +11,13 @@ audit event, never the data.
 
 from dataclasses import dataclass
 
-from flask import abort, g, has_request_context, request
+from flask import abort, has_request_context, request
 from sqlalchemy import false, select, true
 
 from models import Official, StaffDepartment
 from models.db import db
 from models.reading import SCOPE_VIEW
-from security import audit, grants
+from security import audit, grants, request_state
 
 WIDTH = {"none": 0, "self": 1, "department": 2, "all": 3}
 UNSCOPED = {"include_pending": True, "all_departments": True}
@@ -74,15 +74,15 @@ def current() -> Scope | None:
     """The scope of this request's user; None outside a request (commands, jobs: no limit)."""
     if not has_request_context():
         return None
-    if "_dossier_reach" in g:
-        return g._dossier_reach
+    state = request_state.current()
+    if state.reach is not request_state.UNKNOWN:
+        return state.reach
     # Loading the signed-in user runs queries that come back through here: they see no scope.
-    g._dossier_reach = None
+    state.reach = None
     from flask_login import current_user
 
-    scope = scope_of(current_user) if getattr(current_user, "is_authenticated", False) else None
-    g._dossier_reach = scope
-    return scope
+    state.reach = scope_of(current_user) if getattr(current_user, "is_authenticated", False) else None
+    return state.reach
 
 
 def official_of(item):

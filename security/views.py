@@ -20,7 +20,7 @@ from sqlalchemy import inspect, select
 from wtforms.validators import DataRequired
 
 from config import AUTH_ROLE_ADMIN, AUTH_ROLE_PUBLIC
-from security import accounts, approvals
+from security import accounts, approvals, request_state
 
 
 class AuthDBView(FabAuthDBView):
@@ -73,16 +73,18 @@ class _HeldGrants:
 
     def pre_add(self, item):
         super().pre_add(item)
-        g.held_grants = list(getattr(item, self.granted))
+        held = request_state.current().held_grants = list(getattr(item, self.granted))
         setattr(item, self.granted, [])
         # Refused before anything is written (Admin, two officers' duties in one account).
         with self.datamodel.session.no_autoflush:
-            approvals.check_grants(self.appbuilder.sm, self.datamodel.session, self.kind, item, g.held_grants)
+            approvals.check_grants(self.appbuilder.sm, self.datamodel.session, self.kind, item, held)
 
     def post_add(self, item):
         super().post_add(item)
         session = self.datamodel.session
-        request = approvals.propose(self.appbuilder.sm, session, self.kind, item, [], g.pop("held_grants", []), g.user)
+        state = request_state.current()
+        held, state.held_grants = state.held_grants, []
+        request = approvals.propose(self.appbuilder.sm, session, self.kind, item, [], held, g.user)
         self._after_create(session, item)
         session.commit()
         if request is not None:

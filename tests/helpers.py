@@ -1,9 +1,12 @@
 """Helpers for reading what a user sees and what the database holds."""
 
+import io
 import re
 from datetime import date
 
 from sqlalchemy import func, select
+
+from tests.apps import DEMO_PASSWORD
 
 
 def row_count(db, model, **where) -> int:
@@ -105,3 +108,69 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def stored_files() -> list:
+    """Every file in the attachment store."""
+    from models.storage import attachments
+
+    return [p for p in attachments.root().rglob("*") if p.is_file()]
+
+
+def stored_with_peak_memory(path, official_id: int):
+    """The file at ``path`` put in the attachment store, and the most memory Python held meanwhile."""
+    import tracemalloc
+
+    from models.storage import attachments
+
+    tracemalloc.start()
+    try:
+        with open(path, "rb") as source:
+            stored = attachments.put(source, official_id)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return stored, peak
+
+
+def file_form(official, content, name="履历表.pdf", **fields):
+    """The form of filing a document for ``official``, with ``content`` as its file."""
+    return {
+        "official": str(official.id), "material_class": "1", "title": "干部履历表", "formed_on": "2020-05-01",
+        "forming_unit": "市委组织部", "page_count": "", "source_channel": "hr", "received_on": "",
+        "upload": (io.BytesIO(content), name), **fields,
+    }
+
+
+def post_file(client, official, content, query="", **fields):
+    return client.post(f"/materialview/add?_flt_0_official={official.id}{query}",
+                       data=file_form(official, content, **fields), content_type="multipart/form-data")
+
+
+def official_page(application, official_id: int) -> list[str]:
+    """The cells of an official's dossier page as the HR reviewer reads them."""
+    client = application.test_client()
+    response = client.post("/login/", data={"username": "hr_reviewer", "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    page = client.get(f"/officialview/show/{official_id}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    # Tokens and times of this request differ between any two page loads.
+    html = re.sub(r'name="csrf_token"[^>]*>', "", html)
+    cells = re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", html, re.S)
+    return [re.sub(r"<[^>]+>|\s+", " ", cell).strip() for cell in cells]
+
+
+def new_events(db, after: int) -> list:
+    """Audit events after number ``after``, as committed by now."""
+    from security.audit_tables import AuditEvent
+
+    db.session.rollback()
+    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.seq > after).order_by(AuditEvent.seq)))
+
+
+def last_seq(db) -> int:
+    """The number of the last audit event (0 for an empty trail)."""
+    from security.audit_tables import AuditEvent
+
+    return db.session.scalar(select(func.coalesce(func.max(AuditEvent.seq), 0)))

@@ -99,6 +99,8 @@ def _unknown_action():
     """FAB answers an action name its view does not have with a server error: make it a 404."""
     from flask import abort, current_app, request
 
+    from security.manager import view_named
+
     endpoint = request.endpoint or ""
     if endpoint.endswith(".action"):
         name = request.view_args.get("name")
@@ -107,7 +109,7 @@ def _unknown_action():
     else:
         return None
     view_name = endpoint.split(".")[0]
-    view = next((v for v in current_app.appbuilder.baseviews if v.__class__.__name__ == view_name), None)
+    view = view_named(current_app.appbuilder, view_name)
     if view is None or name not in getattr(view, "actions", {}):
         abort(404)
     return None

@@ -22,9 +22,9 @@ from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Optional, StopValidation
 
 from models.db import db
-from models import codes, validation, workflow
+from models import DOSSIER_MODELS, codes, validation, workflow
 from models.labels import LABELS
-from security import scope
+from security import request_state, scope
 
 from . import submissions
 from .saving import SavingForms
@@ -108,7 +108,7 @@ def _chosen_official_id(model):
     or the edited record's."""
     from sqlalchemy import select
 
-    wanted = g.get("form_official_id") or request.form.get("official") or request.args.get("_flt_0_official")
+    wanted = request_state.current().form_official_id or request.form.get("official") or request.args.get("_flt_0_official")
     # FAB's route pk is a string: PostgreSQL will not compare it with an integer column.
     pk = str((request.view_args or {}).get("pk") or "")
     if not wanted and pk.isdigit():
@@ -157,6 +157,11 @@ def same_official_field(model, name: str):
 
     return QuerySelectField(LABELS.get(name, name), query_func=chosen, get_pk_func=lambda o: o.id,
                             allow_blank=True, validators=[Optional()], widget=Select2Widget())
+
+
+def section_choices() -> list[tuple[str, str]]:
+    """(key, label) of every dossier section, in the reader's language, for a choice of sections."""
+    return [(model.section_key, str(model.section_label)) for model in DOSSIER_MODELS]
 
 
 def escape_like(value: str) -> str:
@@ -253,18 +258,18 @@ class RecordView(DossierModelView):
 
     # Forms may offer, and edits may load, the user's own drafts; lists never do.
     def _add(self):
-        g.dossier_scope = "author"
+        request_state.current().visibility = "author"
         return super()._add()
 
     # A record opened by its id outside the user's departments is a 404 and an audit event.
     def _edit(self, pk):
         scope.guard(self.datamodel.obj, pk)
-        g.dossier_scope = "author"
+        request_state.current().visibility = "author"
         return super()._edit(pk)
 
     def _delete(self, pk):
         scope.guard(self.datamodel.obj, pk)
-        g.dossier_scope = "author"
+        request_state.current().visibility = "author"
         return super()._delete(pk)
 
     # Reading sensitive content is itself an audited event (§5.3, §6).
@@ -300,9 +305,10 @@ class RecordView(DossierModelView):
 
     @property
     def edit_row_message(self):
-        if g.get("change_request") is not None:
+        change = request_state.current().change_request
+        if change is not None:
             return _("The approved record is unchanged: your change request #%(id)s waits in “My drafts”.",
-                     id=g.change_request.id)
+                     id=change.id)
         return _("Draft saved.")
 
     def pre_add(self, item):
@@ -316,7 +322,7 @@ class RecordView(DossierModelView):
         with session.no_autoflush:
             within_scope(item)
             validation.check(item)
-            g.change_request = workflow.route_edit(session, item, g.user)
+            request_state.current().change_request = workflow.route_edit(session, item, g.user)
 
     def pre_delete(self, item):
         workflow.check_delete(item, g.user)

@@ -22,7 +22,7 @@ from models.db import db
 from models import BY_TABLE, SECTIONS, Material, Official, codes, reading, workflow
 from models.catalogue import class_order
 from models.labels import LABELS
-from security import audit, scope
+from security import audit, request_state, scope
 from models.storage import attachments, formats
 
 from .base import DossierInterface, RecordView, metadata_attrs
@@ -51,12 +51,12 @@ class UploadCheck:
 def closed_to_reader() -> tuple[frozenset, frozenset]:
     """(material classes, section tables) the signed-in user may not read, worked out once
     per request: the catalogue, lists and file routes all ask it."""
-    closed = g.get("_closed_materials")
-    if closed is None:
+    state = request_state.current()
+    if state.closed_materials is None:
         # The one read rule (models.reading), narrowed to the sections a material can belong to.
         classes, tables = reading.closed_to(g.user)
-        closed = g._closed_materials = (classes, tables & {model.__tablename__ for model in SECTIONS})
-    return closed
+        state.closed_materials = (classes, tables & {model.__tablename__ for model in SECTIONS})
+    return state.closed_materials
 
 
 def may_read(material) -> bool:
@@ -87,8 +87,7 @@ def readable(pk: int) -> Material:
     material = db.session.get(Material, pk, execution_options={"include_pending": True})
     if material is None:
         abort(404)
-    if material.review_state != workflow.APPROVED and material.entered_by_id != g.user.id \
-            and not workflow.awaits(db.session, g.user, material):
+    if not workflow.may_open(db.session, g.user, material):
         abort(404)
     if not may_read(material):
         abort(404)

@@ -12,17 +12,13 @@ from sqlalchemy import exists, select
 from wtforms import SelectField
 
 from models.db import db
-from models import BY_KEY, DOSSIER_MODELS, RECORD_MODELS, CollectionReceipt, Department, Official, codes, workflow
+from models import BY_KEY, RECORD_MODELS, CollectionReceipt, Department, Official, codes, workflow
 from models.collection import deadline_days
 from models.evaluation import AnnualAssessment
 from models.labels import LABELS
 
-from .base import DossierInterface, DossierModelView, metadata_attrs
+from .base import DossierInterface, DossierModelView, metadata_attrs, section_choices
 from .workflow import row_of
-
-
-def section_choices():
-    return [(m.section_key, str(m.section_label)) for m in DOSSIER_MODELS]
 
 
 class ReceiptView(DossierModelView):

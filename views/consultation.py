@@ -8,14 +8,16 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 
 from models.db import db
-from models import BY_KEY, DOSSIER_MODELS, Material, Official, validation
+from models import BY_KEY, Material, Official, validation
 from models.consultation import Consultation, ConsultationReading
 from security import audit, consultation as rules
 from security.scope import UNSCOPED
 from models.storage import attachments, formats
 from security import watermark
 
+from .base import section_choices
 from .catalogue import document_response
+from .saving import decided
 from .workflow import display, field_label
 
 
@@ -40,10 +42,6 @@ def _chosen_official(form, listed: set):
         return db.session.scalar(select(Official).where(Official.citizen_id_index == keyring().blind_index(citizen_id))
                                  .execution_options(**UNSCOPED))
     return None
-
-
-def section_choices():
-    return [(model.section_key, str(model.section_label)) for model in DOSSIER_MODELS]
 
 
 def official_of(application) -> Official | None:
@@ -119,15 +117,9 @@ class ConsultationView(BaseView):
         if application is None:
             abort(404)
         approve = request.form.get("decision") == "approve"
-        try:
-            rules.decide(db.session, g.user, application, approve, request.form.get("reason"))
-            db.session.commit()
-        except (rules.ConsultationError, validation.DossierValidationError) as error:
-            db.session.rollback()
-            flash(str(error), "danger")
-        else:
-            flash(_("Application #%(id)s approved.", id=application.id) if approve
-                  else _("Application #%(id)s rejected.", id=application.id), "success")
+        decided(lambda: rules.decide(db.session, g.user, application, approve, request.form.get("reason")),
+                _("Application #%(id)s approved.", id=application.id) if approve
+                else _("Application #%(id)s rejected.", id=application.id))
         return redirect(url_for(".list"))
 
     @expose("/<int:application_id>/department", methods=["POST"])

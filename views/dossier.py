@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from models.db import db
 from models import SECTIONS, Official, workflow
 
-from security import scope
+from security import request_state, scope
 
 from .base import DossierInterface, RecordView, metadata_attrs
 
@@ -104,7 +104,7 @@ class OfficialView(RecordView):
             # Not yet part of the dossier: only its author opens it, to go on entering material.
             if official.entered_by_id != g.user.id:
                 abort(404)
-            g.dossier_scope = "author"
+            request_state.current().visibility = "author"
         widgets = self._show(pk)
         return self.render_template(
             self.show_template,

@@ -15,6 +15,8 @@ from datetime import date
 from flask import abort, current_app, request
 from werkzeug.datastructures import ImmutableMultiDict
 
+from security.manager import view_named
+
 # Ids are 64-bit signed integers in every table.
 MAX_ID = 2**63 - 1
 MAX_PAGE_SIZE = 100
@@ -44,7 +46,7 @@ def parse_route_ids() -> None:
 
 
 def _view(name: str):
-    return next((v for v in current_app.appbuilder.baseviews if v.__class__.__name__ == name), None)
+    return view_named(current_app.appbuilder, name)
 
 
 def _check_filter(column: str, value: str) -> None:

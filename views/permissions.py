@@ -11,6 +11,8 @@ from models.db import db
 from models.permissions import PermissionRequest
 from security import approvals
 
+from .saving import decided
+
 
 KINDS = {
     "user_roles": _l("Roles of account"),
@@ -71,13 +73,7 @@ class PermissionRequestView(BaseView):
             flash(_("No such request."), "danger")
             return redirect(url_for(".list"))
         approve = request.form.get("decision") == "approve"
-        try:
-            approvals.decide(self.appbuilder.sm, db.session, req, g.user, approve, request.form.get("reason"))
-            db.session.commit()
-        except approvals.ApprovalError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
-        else:
-            flash(_("Request #%(id)s approved: the change is in effect.", id=req.id) if approve
-                  else _("Request #%(id)s rejected: nothing changed.", id=req.id), "success")
+        decided(lambda: approvals.decide(self.appbuilder.sm, db.session, req, g.user, approve, request.form.get("reason")),
+                _("Request #%(id)s approved: the change is in effect.", id=req.id) if approve
+                else _("Request #%(id)s rejected: nothing changed.", id=req.id))
         return redirect(url_for(".list"))

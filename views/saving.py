@@ -15,10 +15,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from models.db import db
 from models import DOSSIER_MODELS, validation
-from . import submissions
-from models.workflow import WorkflowError
 from security import approvals
-from models.storage.attachments import AttachmentError
+from security.errors import Refusal
+
+from . import submissions
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +53,20 @@ def validated(form) -> bool:
     return False
 
 
+def decided(decision, done) -> bool:
+    """Run ``decision`` (a rule's move on the session) and commit it; a refusal of the rules
+    is rolled back and told as it is. ``done`` is the message of success."""
+    try:
+        decision()
+        db.session.commit()
+    except (Refusal, validation.DossierValidationError) as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return False
+    flash(done, "success")
+    return True
+
+
 class SavingForms:
     """Add and edit of a ModelView, refusals shown on the form (mixed into our base view)."""
 
@@ -82,7 +96,7 @@ class SavingForms:
             # The change became a permission request (already stored): nothing more to save.
             flash(str(error), "info")
             return True
-        except (WorkflowError, AttachmentError, approvals.ApprovalError) as error:  # messages written for the user
+        except Refusal as error:  # messages written for the user
             self._write_failed(item)
             flash(str(error), "danger")
             return False

@@ -10,7 +10,10 @@ from sqlalchemy import select
 
 from models.db import db
 from models import BY_KEY, BY_TABLE, SECTIONS, Official, validation, workflow
+from security import request_state
+from security.manager import view_named
 
+from .saving import decided
 from .workflow import display, field_label, rows_of
 
 # The official is the source (channel "self"); these are set, not asked.
@@ -26,7 +29,7 @@ def set_for_self(form, official) -> None:
             form[name].data = value
     form._official = official
     # The official field offers only the form's official (views.base.official_field).
-    g.form_official_id = official.id
+    request_state.current().form_official_id = official.id
 
 
 def own_official() -> Official:
@@ -42,8 +45,7 @@ class MyDossierView(BaseView):
 
     def _view_for(self, model):
         """The section's own screen, whose forms and rules self-service reuses."""
-        name = f"{model.__name__}View"
-        return next(v for v in self.appbuilder.baseviews if v.__class__.__name__ == name)
+        return view_named(self.appbuilder, f"{model.__name__}View")
 
     @expose("/")
     @has_access
@@ -125,14 +127,11 @@ class MyDossierView(BaseView):
     def _save_and_submit(self, item):
         """Store a checked record or change request and submit it at once: the official's
         department head is the first reviewer."""
-        try:
+        def submit():
             db.session.add(item)
             db.session.flush()
             workflow.perform(db.session, g.user, item, "submit")
-            db.session.commit()
-        except (validation.DossierValidationError, workflow.WorkflowError) as error:
-            db.session.rollback()
-            flash(str(error), "danger")
+
+        if not decided(submit, _("Sent for review. You can follow it below.")):
             return redirect(request.url)
-        flash(_("Sent for review. You can follow it below."), "success")
         return redirect(url_for(".index"))

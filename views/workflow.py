@@ -16,7 +16,7 @@ from sqlalchemy_continuum import version_class
 from models.db import db
 from models import BY_TABLE, ChangeRequest, Material, Official, ReviewDecision, codes, validation, workflow
 from models.labels import LABELS, label
-from security import scope
+from security import request_state, scope
 
 
 def display(model, key, value) -> str:
@@ -221,7 +221,7 @@ class QueueCount:
         if user is None or not getattr(user, "is_authenticated", False):
             return str(self.text)
         # The menu is drawn on every page: count once per request, in the database.
-        counts = g.setdefault("_queue_counts", {})
+        counts = request_state.current().queue_counts
         if self.stage not in counts:
             counts[self.stage] = workflow.queue_count(db.session, user, self.stage)
         return f"{self.text} ({counts[self.stage]})"
@@ -250,9 +250,7 @@ class HistoryView(BaseView):
 
             if not may_read(record):
                 abort(404)
-        if record.review_state != workflow.APPROVED and record.entered_by_id != g.user.id \
-                and not workflow.has_permission(g.user, workflow.FIRST_REVIEW) \
-                and not workflow.has_permission(g.user, workflow.FINAL_REVIEW):
+        if not workflow.may_open(db.session, g.user, record):
             abort(404)
         versions = db.session.scalars(
             select(version_class(model)).where(version_class(model).id == record_id)

@@ -12,12 +12,12 @@ never "whatever it lacks": an empty or wrong key store must not wipe backups).
 
 import base64
 import json
-import os
 from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import create_engine, insert, select
 
+from security.files import replace_private
 from security.keys import data_key, keystore_metadata, system_key
 
 PREFIX = "keyring-"
@@ -43,13 +43,7 @@ def export(ring) -> dict:
 
 
 def _write_atomic(path: Path, content: dict) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(content, fh, separators=(",", ":"))
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    replace_private(path, json.dumps(content, separators=(",", ":")).encode())
 
 
 def generations(target) -> list[Path]:

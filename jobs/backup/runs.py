@@ -24,8 +24,10 @@ from sqlalchemy import select
 from models.db import db
 from models import tracking
 from models.backup import BackupCopy, BackupRun
+from models.scheduling import holder_name
 from models.storage import attachments
 from security import audit, crypto
+from security.files import create_exclusive
 from security.keys import keyring
 
 from . import database, keyrings, manifest
@@ -56,14 +58,8 @@ def password_file() -> Path:
     if not path.exists():
         if config.get("DOSSIER_ENV") == "production":
             raise BackupError(f"No backup repository password at {path}: set DOSSIER_BACKUP_PASSWORD_FILE.")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            return path
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(base64.b64encode(crypto.new_key()) + b"\n")
-        current_app.logger.warning("Created a development backup repository password at %s.", path)
+        if create_exclusive(path, base64.b64encode(crypto.new_key()) + b"\n"):
+            current_app.logger.warning("Created a development backup repository password at %s.", path)
     return path
 
 
@@ -74,10 +70,6 @@ def repository(target: str) -> Repository:
 
 def staging_dir() -> Path:
     return Path(current_app.config.get("BACKUP_STAGING_DIR") or Path(current_app.instance_path) / "backup-staging")
-
-
-def holder_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def _alive(holder: str | None) -> bool:

@@ -26,6 +26,8 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from security import audit, crypto
+from security.errors import Refusal
+from security.files import sha256_file
 from security.keys import ShreddedKey, keyring
 
 from ..db import db
@@ -37,13 +39,8 @@ TEMP_MAX_AGE_SECONDS = 24 * 3600
 _SESSION_KEY = "dossier_new_files"
 
 
-class AttachmentError(Exception):
+class AttachmentError(Refusal):
     """Why a file cannot be stored or served, in the reader's language."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -185,7 +182,7 @@ def check(source) -> Checked:
     try:
         pages = content.validate(fmt, source)
     except content.ContentRefused as refused:
-        raise AttachmentError(refused.code, refused.message) from None
+        raise AttachmentError(refused.code, str(refused)) from None
     if pages is None:
         pages = fmt.pages(source)
     checked = Checked(fmt, pages)
@@ -284,21 +281,13 @@ def discard(stored_sha256: str) -> None:
 # ------------------------------------------------------------------ reading
 
 
-def stored_digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(READ_SIZE):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def verify_stored(stored_sha256: str) -> Path:
     """The file's path if it is present and intact, AttachmentError otherwise (no key needed)."""
     path = path_of(stored_sha256)
     if not path.is_file():
         raise AttachmentError("missing", _("The stored file is missing. It has not been served; "
                                            "the archive must restore it from a backup."))
-    if stored_digest(path) != stored_sha256:
+    if sha256_file(path) != stored_sha256:
         raise AttachmentError("corrupt", _("The stored file is damaged: it no longer matches the fingerprint "
                                            "recorded when it was filed. It has not been served; the archive "
                                            "must restore it from a backup."))

@@ -15,6 +15,8 @@ from xml.etree import ElementTree
 
 from flask_babel import lazy_gettext as _l
 
+from security.errors import Refusal
+
 MESSAGES = {
     "pdf_damaged": _l("The PDF is damaged or incomplete (perhaps cut off while copying): it cannot be opened."),
     "pdf_encrypted": _l("The PDF is password-protected: file it without a password."),
@@ -45,14 +47,11 @@ IMAGE_MAX_PIXELS = 150_000_000
 READ = 64 * 1024
 
 
-class ContentRefused(Exception):
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+class ContentRefused(Refusal):
+    """The content is not a usable document of its format; ``code`` is a key of ``MESSAGES``."""
 
-    @property
-    def message(self) -> str:
-        return str(MESSAGES[self.code])
+    def __init__(self, code: str):
+        super().__init__(code, MESSAGES[code])
 
 
 # ------------------------------------------------------------------ PDF

@@ -6,7 +6,7 @@ from sqlalchemy import event, select, update
 from jobs.seed import seed
 from models import Department, Official
 from models.training import Training
-from tests.conftest import DEMO_PASSWORD, sign_in
+from tests.apps import DEMO_PASSWORD, sign_in
 
 
 class Counter:

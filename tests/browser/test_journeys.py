@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 from werkzeug.serving import make_server
 
-from tests.conftest import DEMO_PASSWORD, make_app
+from tests.apps import DEMO_PASSWORD, make_app
 
 pytestmark = pytest.mark.browser
 

@@ -6,7 +6,7 @@ from sqlalchemy_continuum import version_class
 
 from models import DOSSIER_MODELS, SECTIONS, Official
 from models.validation import citizen_id_check_digit, errors_for, values_of
-from tests.conftest import ROLE_KEYS, make_app
+from tests.apps import ROLE_KEYS, make_app
 
 PASSWORD = "Seed-Pass-2026!"
 

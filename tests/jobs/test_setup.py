@@ -6,7 +6,7 @@ from alembic.migration import MigrationContext
 from flask_appbuilder import Model
 from sqlalchemy import MetaData, select
 
-from tests.conftest import make_app
+from tests.apps import make_app
 
 
 @pytest.fixture

@@ -211,7 +211,7 @@ BRING_TO = {  # moves that bring a fresh entry to the state the action starts fr
 
 @pytest.mark.parametrize("action", list(ALLOWED))
 def test_every_role_against_every_move(db, make_record, draft_of, users, action):
-    from tests.conftest import ROLE_KEYS
+    from tests.apps import ROLE_KEYS
 
     outcome = {}
     for role in ROLE_KEYS:
@@ -226,3 +226,21 @@ def test_every_role_against_every_move(db, make_record, draft_of, users, action)
             db.session.rollback()
             outcome[role] = False
     assert {role for role, allowed in outcome.items() if allowed} == ALLOWED[action]
+
+
+def test_a_pending_item_opens_to_its_author_and_to_the_reviewer_it_waits_for_alone(db, entry, users, make_user):
+    """One rule for its page, history and file (workflow.may_open): approved content is the
+    dossier, pending work belongs to its author and to the queue it waits in."""
+    readers = ("clerk", "dept_head", "hr_reviewer", "archivist")
+
+    def openers():
+        return {name for name in readers if workflow.may_open(db.session, users[name], entry)}
+
+    assert openers() == {"clerk"}  # a draft: neither reviewer has it yet
+    move(db, users["clerk"], entry, "submit")
+    assert openers() == {"clerk", "dept_head"}
+    assert not workflow.may_open(db.session, make_user("dept_head", "D05"), entry)  # the head of another department
+    move(db, users["dept_head"], entry, "first_approve")
+    assert openers() == {"clerk", "hr_reviewer"}  # the first reviewer's part is done
+    move(db, users["hr_reviewer"], entry, "final_approve")
+    assert openers() == set(readers)  # in the dossier: the read rules decide from here

@@ -155,7 +155,7 @@ MUTANTS = (
            '    from security.roles import ROLE_SCOPE\n    kinds = [ROLE_SCOPE.get(role.name, "none") for role in user.roles]',
            ("tests/security/test_separation.py::test_a_rename_waits_for_approval_and_scope_never_follows_a_name",)),
     # --- audit verification
-    Mutant("audit: a chain value that does not match is accepted", "security/audit.py",
+    Mutant("audit: a chain value that does not match is accepted", "security/audit_verify.py",
            "            if prev.hex() != chain:\n", "            if False:\n",
            ("tests/security/test_audit.py",)),
     Mutant("audit: details hold values", "security/audit_hooks.py",
@@ -164,7 +164,7 @@ MUTANTS = (
            ("tests/security/test_crypto.py::test_no_sensitive_value_is_in_a_copy_of_the_database_in_any_form",)),
     # --- encryption at rest
     Mutant("encryption: sensitive fields stored in clear", "models/encryption.py",
-           "        setattr(obj, self.column_attr, crypto.encrypt(key, version, str(value).encode(), aad))",
+           "        setattr(obj, self.column_attr, seal(obj.__tablename__, self.name, obj.id, official_id_of(obj), version, key, value))",
            "        setattr(obj, self.column_attr, str(value).encode())",
            ("tests/security/test_crypto.py::test_no_sensitive_value_is_in_a_copy_of_the_database_in_any_form",)),
     Mutant("encryption: change requests stored in clear", "models/encryption.py",

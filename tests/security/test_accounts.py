@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from models import AccountSecurity, AuditEvent
 from security import accounts
-from tests.conftest import DEMO_PASSWORD, make_app
+from tests.apps import DEMO_PASSWORD, make_app
 from tests.helpers import messages
 
 

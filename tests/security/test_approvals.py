@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 from models import AuditEvent, PermissionRequest
-from tests.conftest import sign_in as _sign_in
+from tests.apps import sign_in as _sign_in
 
 
 def sign_in(client, user):

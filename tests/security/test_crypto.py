@@ -16,7 +16,7 @@ from models.integrity_file import IntegrityReport
 from models.rewards import Sanction
 from security import crypto
 from security.keys import KeyError_, keyring
-from tests.conftest import make_app
+from tests.apps import make_app
 from tests.helpers import sample_rows
 
 SECRET_SUMMARY = "廉政报告机密内容甲乙丙"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, exc, text
 
-from tests.conftest import make_app
+from tests.apps import make_app
 
 ROOT = Path(__file__).resolve().parents[2]
 FORBIDDEN = (

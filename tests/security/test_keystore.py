@@ -6,7 +6,7 @@ import os
 import pytest
 
 from security.keys import KeyError_
-from tests.conftest import make_app
+from tests.apps import make_app
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from models import SECTIONS
 from models.career import WorkExperience
 from security.roles import ROLE_LABELS, SECURITY_MENU, permissions_of
 from views import MENU
-from tests.conftest import ROLE_KEYS
+from tests.apps import ROLE_KEYS
 
 
 def menu_links(html: str) -> set[str]:

@@ -7,7 +7,8 @@ from collections import Counter, defaultdict
 import pytest
 
 from security import route_matrix
-from tests.conftest import DEMO_PASSWORD, ROLE_KEYS, sign_in
+from security.manager import view_named
+from tests.apps import DEMO_PASSWORD, ROLE_KEYS, sign_in
 
 DENIED_FLASHES = ("Access is Denied", "访问被拒绝", "拒絕訪問", "拒绝访问")
 # Pages whose whole job is to send the reader on (a language switch, "back", signing out).
@@ -33,8 +34,7 @@ def test_the_matrix_names_only_known_roles(matrix):
 
 
 def _view(app, endpoint):
-    name = endpoint.partition(".")[0]
-    return next((v for v in app.appbuilder.baseviews if v.__class__.__name__ == name), None)
+    return view_named(app.appbuilder, endpoint.partition(".")[0])
 
 
 def _row_of(db, model, ids) -> int:

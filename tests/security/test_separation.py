@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from models import AccountSecurity, AuditEvent, PermissionRequest
-from tests.conftest import DEMO_PASSWORD, sign_in
+from tests.apps import DEMO_PASSWORD, sign_in
 from tests.helpers import messages
 
 NEW_PASSWORD = "Harbour-Lantern-47"
@@ -192,7 +192,7 @@ def test_officers_must_enrol_a_second_factor_and_cannot_turn_it_off(app, db, mak
     assert held.status_code == 302 and "/account/security" in held.headers["Location"]
     sign_in(client, officer.username)  # enrols through the page, as a person would
     assert client.get("/auditeventview/list/").status_code == 200
-    from tests.conftest import SECOND_FACTORS
+    from tests.apps import SECOND_FACTORS
 
     secret = SECOND_FACTORS[(app.config["SQLALCHEMY_DATABASE_URI"], officer.username)]
     client.get("/lang/en")

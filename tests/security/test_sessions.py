@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from models import AccountSecurity, AuditEvent, PermissionRequest
-from tests.conftest import make_app, sign_in
+from tests.apps import make_app, sign_in
 from tests.helpers import messages
 
 PAGE = "/officialview/list/"

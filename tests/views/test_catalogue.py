@@ -1,7 +1,6 @@
 """Filing documents, the material catalogue (材料目录), and reading files (§2, §3.2, §4.3)."""
 
 import hashlib
-import io
 import json
 import re
 from datetime import date
@@ -13,24 +12,7 @@ from models import AuditEvent, Material
 from models.career import WorkExperience
 from models.storage import attachments
 from tests import documents
-from tests.helpers import messages, pending, row_count
-
-
-def file_form(official, content, name="履历表.pdf", **fields):
-    return {
-        "official": str(official.id), "material_class": "1", "title": "干部履历表", "formed_on": "2020-05-01",
-        "forming_unit": "市委组织部", "page_count": "", "source_channel": "hr", "received_on": "",
-        "upload": (io.BytesIO(content), name), **fields,
-    }
-
-
-def post_file(client, official, content, query="", **fields):
-    return client.post(f"/materialview/add?_flt_0_official={official.id}{query}",
-                       data=file_form(official, content, **fields), content_type="multipart/form-data")
-
-
-def stored_files():
-    return [p for p in attachments.root().rglob("*") if p.is_file()]
+from tests.helpers import file_form, messages, pending, post_file, row_count, stored_files
 
 
 def last_event(db, action):

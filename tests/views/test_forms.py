@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import String, Text
 
 from models import SECTIONS
-from tests.conftest import ROLE_KEYS
+from tests.apps import ROLE_KEYS
 from tests.helpers import form_data, messages, pending, row_count, sample_rows
 
 MARK = "表单保留测试"
@@ -48,7 +48,7 @@ def test_every_section_form_opens_refuses_keeps_what_was_typed_and_saves(model, 
     official_row, row = sample_rows(factory)[model.__tablename__]
     official = make_official(**official_row)
     client = app.test_client()
-    from tests.conftest import DEMO_PASSWORD
+    from tests.apps import DEMO_PASSWORD
 
     role = author_role(model)
     assert client.post("/login/", data={"username": role, "password": DEMO_PASSWORD}).status_code == 302

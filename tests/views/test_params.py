@@ -10,7 +10,7 @@ import re
 import pytest
 
 from security import route_matrix
-from tests.conftest import DEMO_PASSWORD, sign_in
+from tests.apps import DEMO_PASSWORD, sign_in
 
 BAD_NUMBERS = ["abc", "", "1.5", "-1", "1e3", "99999999999999999999", "１", "0x10"]
 BAD_IDS = ["abc", "1.5", "-1", str(2**63), str(2**64 + 1), "99999999999999999999", "%00"]

@@ -187,6 +187,16 @@ def test_history_shows_a_record_edited_three_times_field_by_field(db, login_as, 
         f"/workexperienceview/show/{record.id}").get_data(as_text=True)
 
 
+def test_the_history_of_pending_work_opens_to_its_author_and_the_reviewer_it_waits_for(login_as, entered):
+    record = entered()
+    url = f"/history/work_experience/{record.id}"
+    assert login_as("clerk").get(url).status_code == 200
+    assert login_as("hr_reviewer").get(url).status_code == 404  # not in the final review's queue yet
+    submit(login_as("clerk"), record)
+    assert login_as("dept_head").get(url).status_code == 200
+    assert login_as("hr_reviewer").get(url).status_code == 404
+
+
 def test_history_of_a_section_the_reader_may_not_read_is_refused(login_as, make_record):
     from models.rewards import Sanction
 

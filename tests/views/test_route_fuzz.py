@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select, text
 
 from security import route_matrix
-from tests.conftest import DEMO_PASSWORD
+from security.manager import view_named
+from tests.apps import DEMO_PASSWORD
 
 EXAMPLES = int(os.environ.get("DOSSIER_FUZZ_EXAMPLES", "3"))
 # Signing in and out, switching language, passwords and second factors change the
@@ -119,7 +120,7 @@ def query_strategy(view: str):
 
 def body_strategy(app, endpoint: str):
     view_name, _dot, method = endpoint.partition(".")
-    view = next((v for v in app.appbuilder.baseviews if v.__class__.__name__ == view_name), None)
+    view = view_named(app.appbuilder, view_name)
     columns = list(getattr(view, f"{method}_columns", None) or []) if method in ("add", "edit") else []
     return st.dictionaries(st.sampled_from(columns + FORM_KEYS), hostile, max_size=8)
 

@@ -22,7 +22,7 @@ import pytest
 from models import Material
 from models.storage import attachments
 from tests import documents
-from tests.conftest import DEMO_PASSWORD
+from tests.apps import DEMO_PASSWORD
 from tests.helpers import free_port, row_count
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -16,7 +16,7 @@ from models import Official
 from models.encryption import SHREDDED
 from models.storage import attachments
 from tests import documents
-from tests.jobs.backup.conftest import official_page
+from tests.helpers import official_page
 from tests.helpers import as_attacker
 
 README = Path(__file__).resolve().parents[3] / "README.md"

@@ -2,7 +2,6 @@
 
 import hashlib
 import io
-import tracemalloc
 
 import pytest
 
@@ -10,6 +9,7 @@ from security import crypto
 from security.keys import keyring
 from models.storage import attachments
 from tests import documents
+from tests.helpers import stored_with_peak_memory
 
 
 def stored_files():
@@ -72,11 +72,7 @@ def test_a_large_scan_is_streamed_not_held_in_memory(db, make_official, tmp_path
     official = make_official()
     scan = tmp_path / "scan.pdf"
     scan.write_bytes(documents.padded_pdf(48 * 1024 * 1024))
-    tracemalloc.start()
-    with open(scan, "rb") as source:
-        stored = attachments.put(source, official.id)
-    _current, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
+    stored, peak = stored_with_peak_memory(scan, official.id)
     assert stored.size == scan.stat().st_size
     # Segments and the PDF parser's buffers in flight, never the 48 MiB file.
     assert peak < 16 * 1024 * 1024, peak
@@ -131,7 +127,7 @@ def test_stored_names_are_sanitised(raw, expected):
 
 def test_a_key_destroyed_by_another_worker_no_longer_opens_a_file(app, db, make_official):
     """Each gunicorn worker caches data keys; a file read asks the key store itself."""
-    from tests.conftest import make_app
+    from tests.apps import make_app
 
     official = make_official()
     stored = attachments.put(io.BytesIO(documents.pdf()), official.id)

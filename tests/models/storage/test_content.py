@@ -91,7 +91,7 @@ def test_every_refusal_has_a_message_of_its_own_in_every_language(app):
 
 def test_a_refusal_is_shown_on_the_upload_form(db, login_as, make_official):
     from tests.helpers import messages
-    from tests.views.test_catalogue import post_file
+    from tests.helpers import post_file
 
     official = make_official()
     shown = messages(post_file(login_as("clerk"), official, documents.pdf_with_javascript()).get_data(as_text=True))

@@ -14,12 +14,7 @@ from models import AuditEvent, Material
 from models.storage import attachments, scanner
 from tests import documents
 from tests.clamd import EICAR, EICAR_HDB, EICAR_NDB
-from tests.helpers import messages, row_count
-from tests.views.test_catalogue import post_file
-
-
-def stored_files():
-    return [p for p in attachments.root().rglob("*") if p.is_file()]
+from tests.helpers import messages, post_file, row_count, stored_files, stored_with_peak_memory
 
 
 @pytest.fixture
@@ -121,11 +116,7 @@ def test_a_large_file_is_scanned_and_stored_with_flat_memory(db, make_official, 
     scan = tmp_path / "scan.pdf"
     size = 64 * 1024 * 1024
     scan.write_bytes(documents.padded_pdf(size))
-    tracemalloc.start()
-    with open(scan, "rb") as source:
-        stored = attachments.put(source, official.id)
-    _current, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
+    stored, peak = stored_with_peak_memory(scan, official.id)
     assert stored.size == scan.stat().st_size
     # Scan chunks, encryption segments and parser buffers in flight, never the file.
     assert peak < size / 8, peak
