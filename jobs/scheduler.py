@@ -1,14 +1,21 @@
 """Scheduled jobs as data, run by one dedicated process.
 
-``flask --app app dossier scheduler`` runs them on their triggers; ``… job run
-NAME`` runs one now. Each run takes the job's row in ``job_lock`` with a single
-conditional UPDATE, so a second scheduler (or an operator running the job by
-hand) cannot run it twice at once, on SQLite as on PostgreSQL.
+``JOBS`` declares each job: what it runs, its trigger, its lease and its lock.
+``flask --app app dossier scheduler`` turns that table (with ``DOSSIER_JOB_TRIGGERS``)
+into Flask-APScheduler's ``SCHEDULER_JOBS`` and runs them; ``… job run NAME`` runs one
+now. Web workers never build a scheduler: only that command does.
+
+Each scheduled run is for a due time (its slot) and takes, in one transaction, the
+slot on the job's row of ``job_lock`` and the job's lock: a second scheduler that
+fires for the same slot, at once or seconds later, finds it taken and skips it, and
+an operator running the job by hand cannot run it twice at once. Interval triggers
+are laid on a grid shared by every scheduler (``INTERVAL_GRID``), so two schedulers
+started apart still compute the same slots.
 """
 
 import traceback
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Callable
 
 import click
@@ -120,20 +127,48 @@ JOBS = {
 }
 
 
-def acquire(name: str, holder: str, lease: timedelta) -> bool:
-    """Take the job's lock; False if another holder has it and its lease has not run out."""
+# Where every interval trigger's grid starts (unless its trigger names a start_date):
+# an hourly job runs on the hour in every scheduler, not an hour after each one started.
+INTERVAL_GRID = "2026-01-01 00:00:00"
+
+
+def _utc(due: datetime) -> datetime:
+    return due.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def acquire(name: str, holder: str, lease: timedelta, job: str | None = None, due: datetime | None = None) -> bool:
+    """Take the lock ``name``; False if another holder has it and its lease has not run out.
+
+    With ``due`` (an aware datetime) the slot of ``job`` at that due time is taken in the
+    same transaction: False, and nothing taken, if that slot or a later one already was."""
     table = JobLock.__table__
     dialect = {"postgresql": postgresql, "sqlite": sqlite}[db.engine.dialect.name]
-    with db.engine.begin() as conn:
-        # Two schedulers may create the row at once: the second insert does nothing.
-        conn.execute(dialect.insert(table).values(name=name).on_conflict_do_nothing())
+    with db.engine.connect() as conn, conn.begin() as transaction:
+        # Two schedulers may create the rows at once: the second insert does nothing.
+        for row in sorted({name, job or name}):
+            conn.execute(dialect.insert(table).values(name=row).on_conflict_do_nothing())
+        if due is not None:
+            # The row lock this UPDATE takes makes a concurrent claimant wait, then see the slot taken.
+            slot = _utc(due)
+            claimed = conn.execute(
+                update(table)
+                .where(table.c.name == (job or name), or_(table.c.last_due.is_(None), table.c.last_due < slot))
+                .values(last_due=slot)
+            )
+            if claimed.rowcount != 1:
+                transaction.rollback()
+                return False
         now = datetime.now()
         taken = conn.execute(
             update(table)
             .where(table.c.name == name, or_(table.c.locked_until.is_(None), table.c.locked_until < now))
             .values(holder=holder, locked_until=now + lease, last_started_at=now)
         )
-        return taken.rowcount == 1
+        if taken.rowcount != 1:
+            # The lock is busy: the slot stays free for nobody else to run either, as before.
+            transaction.rollback()
+            return False
+        return True
 
 
 def release(name: str, holder: str, outcome: str) -> None:
@@ -145,12 +180,13 @@ def release(name: str, holder: str, outcome: str) -> None:
         )
 
 
-def run_job(name: str, holder: str | None = None) -> str | None:
-    """Run ``name`` under its lock; its outcome, or None if it is running elsewhere."""
+def run_job(name: str, holder: str | None = None, due: datetime | None = None) -> str | None:
+    """Run ``name`` under its lock (and, for a scheduled run, its slot at ``due``);
+    its outcome, or None if it is running elsewhere or its slot was taken."""
     job = JOBS[name]
     holder = holder or holder_name()
     lock = job.lock or name
-    if not acquire(lock, holder, job.lease):
+    if not acquire(lock, holder, job.lease, job=name, due=due):
         return None
     try:
         outcome = "ok: " + (job.run() or "")
@@ -162,13 +198,57 @@ def run_job(name: str, holder: str | None = None) -> str | None:
     return outcome
 
 
+def run_scheduled(name: str, due: datetime | None = None) -> str | None:
+    """What the scheduler runs: the job for its slot, in the app context SlotExecutor pushed.
+
+    ``due`` is optional only for APScheduler's signature check, which runs before the
+    executor supplies it; a scheduled run without its slot would run in every scheduler."""
+    if due is None:
+        raise RuntimeError(f"job {name} scheduled without its due time: run it through SlotExecutor")
+    outcome = run_job(name, current_app.apscheduler.holder, due)
+    current_app.logger.info("job %s (due %s): %s", name, due, outcome or "taken elsewhere, skipped")
+    return outcome
+
+
 def triggers(app) -> dict[str, dict]:
     """Each job's trigger; ``DOSSIER_JOB_TRIGGERS`` overrides them by name."""
     overrides = app.config.get("DOSSIER_JOB_TRIGGERS") or {}
     return {name: overrides.get(name, job.trigger) for name, job in JOBS.items()}
 
 
-@click.group(help="Scheduled jobs.")
+def scheduler_jobs(app) -> list[dict]:
+    """The JOBS table as Flask-APScheduler's ``SCHEDULER_JOBS``."""
+    jobs = []
+    for name, trigger in triggers(app).items():
+        if trigger.get("trigger") == "interval":
+            trigger = {"start_date": INTERVAL_GRID, **trigger}
+        jobs.append({"id": name, "func": "jobs.scheduler:run_scheduled", "kwargs": {"name": name}, **trigger})
+    return jobs
+
+
+def build_scheduler(app, background: bool = False, holder: str | None = None):
+    """Flask-APScheduler on ``app``, its jobs loaded from the configuration built here.
+
+    Called only by the scheduler command (and tests): web workers never hold one."""
+    from apscheduler.schedulers.background import BackgroundScheduler
+    from apscheduler.schedulers.blocking import BlockingScheduler
+    from flask_apscheduler import APScheduler
+
+    from jobs.slots import SlotExecutor
+
+    app.config["SCHEDULER_JOBS"] = scheduler_jobs(app)
+    app.config["SCHEDULER_EXECUTORS"] = {"default": SlotExecutor(app)}
+    # One run at a time per job and scheduler; a run missed while the process was busy
+    # or down is run once, not once per missed slot.
+    app.config["SCHEDULER_JOB_DEFAULTS"] = {"coalesce": True, "max_instances": 1}
+    app.config["SCHEDULER_API_ENABLED"] = False
+    sched = APScheduler((BackgroundScheduler if background else BlockingScheduler)())
+    sched.holder = holder or holder_name()
+    sched.init_app(app)
+    return sched
+
+
+@click.group(help="Scheduled jobs: " + ", ".join(JOBS) + ".")
 def job():
     pass
 
@@ -196,23 +276,11 @@ def run_now(name):
         raise SystemExit(1)
 
 
-@click.command(help="Run the scheduled jobs (fixity, audit checkpoints) until stopped.")
+@click.command(help="Run the scheduled jobs (" + ", ".join(JOBS) + ") until stopped; each slot of a job "
+               "runs once, however many schedulers run.")
 @with_appcontext
 def scheduler():
-    from apscheduler.schedulers.blocking import BlockingScheduler
-
     app = current_app._get_current_object()
-    holder = holder_name()
-
-    def runner(name):
-        def _run():
-            with app.app_context():
-                outcome = run_job(name, holder)
-                app.logger.info("job %s: %s", name, outcome or "running elsewhere, skipped")
-        return _run
-
-    sched = BlockingScheduler()
-    for name, trigger in triggers(app).items():
-        sched.add_job(runner(name), id=name, name=name, coalesce=True, max_instances=1, **trigger)
-    click.echo(f"scheduler {holder}: {', '.join(f'{n} {t}' for n, t in triggers(app).items())}")
+    sched = build_scheduler(app)
+    click.echo(f"scheduler {sched.holder}: {', '.join(f'{n} {t}' for n, t in triggers(app).items())}")
     sched.start()

@@ -1,5 +1,5 @@
 """One row per scheduled job: the lock that keeps a job from running twice at once,
-and what its last run did."""
+the last due time (slot) a scheduler took, and what its last run did."""
 
 import os
 import socket
@@ -19,6 +19,9 @@ class JobLock(Model):
     last_started_at = Column(DateTime)
     last_finished_at = Column(DateTime)
     last_outcome = Column(Text)
+    # The due time (UTC) of the last scheduled run taken: a second scheduler that fires
+    # for the same slot, at once or later, finds it taken and skips it.
+    last_due = Column(DateTime)
 
 
 def holder_name() -> str:

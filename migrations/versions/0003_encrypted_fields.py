@@ -2,15 +2,25 @@
 
 Existing plaintext is encrypted in place (current rows and their versions), so
 the migration runs inside the app, where the key ring is: ``flask dossier init``
-or ``flask db upgrade``.
+or ``flask db upgrade``. The field format (AES-256-GCM, format version 1, the
+associated data binding a value to its place) and the blind index are frozen here
+as this revision wrote them; only the installation's key store is reached through
+its interface (``dek``, ``index_key``), since the keys belong to the installation,
+not to the schema.
 
 Revision ID: 0003
 Revises: 0002
 Create Date: 2026-11-25
 
 """
+import hashlib
+import hmac
+import os
+import struct
+
 from alembic import op
 import sqlalchemy as sa
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 
 revision = '0003'
@@ -29,6 +39,33 @@ SENSITIVE = {
 }
 
 
+# The field format of this revision: version(1) ‖ key version(4) ‖ nonce(12) ‖ ciphertext ‖ tag(16).
+FORMAT_VERSION = 1
+NONCE_SIZE = 12
+_HEADER = struct.Struct(">BI")
+
+
+def _field_aad(table, column, row_id, official_id) -> bytes:
+    return f"{table}|{column}|{row_id}|{official_id}|{FORMAT_VERSION}".encode()
+
+
+def _encrypt(key, key_version, plaintext, aad) -> bytes:
+    nonce = os.urandom(NONCE_SIZE)
+    return _HEADER.pack(FORMAT_VERSION, key_version) + nonce + AESGCM(key).encrypt(nonce, plaintext, aad)
+
+
+def _decrypt(key, blob, aad) -> bytes:
+    version, _key_version = _HEADER.unpack_from(blob)
+    if version != FORMAT_VERSION:
+        raise ValueError(f"unknown format version {version}")
+    nonce = blob[_HEADER.size:_HEADER.size + NONCE_SIZE]
+    return AESGCM(key).decrypt(nonce, blob[_HEADER.size + NONCE_SIZE:], aad)
+
+
+def _blind_index(ring, value: str) -> str:
+    return hmac.new(ring.index_key, value.encode(), hashlib.sha256).hexdigest()
+
+
 def _tables():
     for table, columns in SENSITIVE.items():
         for stored in (table, f"{table}_version"):
@@ -37,10 +74,10 @@ def _tables():
 
 def _convert(bind, live, stored, columns, to_cipher: bool):
     """Rewrite every value of ``columns`` into the ``__new`` columns, row by row."""
-    from security import crypto
-    from security.keys import keyring
+    from flask import current_app
 
-    ring = keyring()
+    # The installation's key store, as the app opened it (security.keys.init_app).
+    ring = current_app.extensions["dossier_keyring"]
     official = "id" if live == "official" else "official_id"
     keys = ["id"] + (["transaction_id"] if stored.endswith("_version") else [])
     t = sa.table(stored, *[sa.column(c) for c in {*keys, official, *columns, *(f"{c}__new" for c in columns)}],
@@ -51,15 +88,15 @@ def _convert(bind, live, stored, columns, to_cipher: bool):
         values = {}
         for column in columns:
             value = row[column]
-            aad = crypto.field_aad(live, column, row["id"], row[official])
+            aad = _field_aad(live, column, row["id"], row[official])
             if value is None:
                 values[f"{column}__new"] = None
             elif to_cipher:
-                values[f"{column}__new"] = crypto.encrypt(key, version, str(value).encode(), aad)
+                values[f"{column}__new"] = _encrypt(key, version, str(value).encode(), aad)
             else:
-                values[f"{column}__new"] = crypto.decrypt(key, bytes(value), aad).decode()
+                values[f"{column}__new"] = _decrypt(key, bytes(value), aad).decode()
         if live == "official" and to_cipher:
-            values["citizen_id_index"] = ring.blind_index(row["citizen_id"]) if row["citizen_id"] else None
+            values["citizen_id_index"] = _blind_index(ring, row["citizen_id"]) if row["citizen_id"] else None
         bind.execute(sa.update(t).where(*[t.c[k] == row[k] for k in keys]).values(**values))
 
 

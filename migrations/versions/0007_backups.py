@@ -1,7 +1,7 @@
 """backups (§8): runs, their copies in each target, restore tests, and the change log
 
 Every table present at this revision gets the change-tracking triggers of
-models.tracking, so an incremental backup reads only the rows written since its
+models.tracking (frozen in migrations/frozen/tracking_v1.py), so an incremental backup reads only the rows written since its
 base. Later migrations that create tables install them the same way.
 
 Revision ID: 0007
@@ -12,7 +12,7 @@ Create Date: 2026-11-25
 from alembic import op
 import sqlalchemy as sa
 
-from models import tracking
+from migrations.frozen import tracking_v1 as tracking
 
 # Every table of the schema at this revision and its primary key.
 TRACKED = {

@@ -1,6 +1,6 @@
 """virus scanning (§6.2.2): rescans of the store and quarantined files
 
-Both tables get the change-tracking triggers of models.tracking, like every table.
+Both tables get the change-tracking triggers (migrations/frozen/tracking_v1.py), like every table.
 
 Revision ID: 0010
 Revises: 0009
@@ -10,7 +10,7 @@ Create Date: 2026-12-01
 from alembic import op
 import sqlalchemy as sa
 
-from models import tracking
+from migrations.frozen import tracking_v1 as tracking
 
 revision = '0010'
 down_revision = '0009'
