@@ -113,9 +113,8 @@ def check_grant(application: Consultation | None, user, section_key: str, addres
 def covers_material(application: Consultation, material) -> bool:
     """A document is read under a grant only if the grant also covers what the document
     belongs to: its linked section, and for guarded classes (8) the guarding sections."""
-    from models.catalogue import CLASS_GUARDS
-
     from models import BY_TABLE
+    from models.reading import class_guards
 
     keys = set(application.section_keys)
     if "material" not in keys:
@@ -123,11 +122,9 @@ def covers_material(application: Consultation, material) -> bool:
     if material.record_table and BY_TABLE.get(material.record_table) is not None \
             and BY_TABLE[material.record_table].section_key not in keys:
         return False
-    guard = CLASS_GUARDS.get(material.material_class)
-    if guard:
-        guarded = {BY_TABLE[t].section_key for t in BY_TABLE if f"{BY_TABLE[t].__name__}View" in guard}
-        if not guarded & keys:
-            return False
+    guarded = set(class_guards().get(material.material_class, ()))
+    if guarded and not guarded & keys:
+        return False
     return True
 
 

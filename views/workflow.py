@@ -15,7 +15,7 @@ from sqlalchemy_continuum import version_class
 
 from app.extensions import db
 from models import BY_TABLE, ChangeRequest, Material, Official, ReviewDecision, codes, validation, workflow
-from models.labels import LABELS, label
+from models.labels import labels_of
 from security import scope
 
 
@@ -41,7 +41,8 @@ def display(model, key, value) -> str:
 
 def field_label(model, key) -> str:
     """A column's label; a foreign key is labelled as its relation (official_id → 官员)."""
-    return label(key[:-3] if key.endswith("_id") and key[:-3] in LABELS else key)
+    labels = labels_of(model)
+    return str(labels.get(key[:-3] if key.endswith("_id") and key[:-3] in labels else key, key))
 
 
 @dataclass
@@ -239,7 +240,7 @@ class HistoryView(BaseView):
     @has_access
     def record(self, table, record_id):
         model = BY_TABLE.get(table)
-        if model is None or not self.appbuilder.sm.has_access("can_show", f"{model.__name__}View"):
+        if model is None or not self.appbuilder.sm.has_access("can_show", model.section_key):
             abort(404)
         scope.guard(model, record_id)
         record = db.session.get(model, record_id, execution_options={"include_pending": True})
