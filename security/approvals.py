@@ -20,7 +20,7 @@ from sqlalchemy import delete, select
 from models.permissions import PermissionRequest
 from security import duties
 
-APPROVE = ("can_approve", "PermissionRequestView")
+APPROVE = ("can_approve", "permission_requests")
 # Requests about one account: that account may never approve them itself.
 ACCOUNT_KINDS = ("user_roles", "user_departments", "second_factor_reset")
 

@@ -16,8 +16,8 @@ from sqlalchemy import select, update
 from models.consultation import APPROVED, DEPARTMENT_APPROVED, EXPIRED, REJECTED, SUBMITTED, Consultation
 from models.workflow import colleagues_of, departments_of, has_permission
 
-DECIDE_DEPARTMENT = ("can_decide_department", "ConsultationView")
-DECIDE_ARCHIVE = ("can_decide_archive", "ConsultationView")
+DECIDE_DEPARTMENT = ("can_decide_department", "consultation")
+DECIDE_ARCHIVE = ("can_decide_archive", "consultation")
 
 
 class ConsultationError(Exception):

@@ -34,49 +34,50 @@ CATEGORIES = {
 
 @dataclass(frozen=True)
 class Entry:
-    view: str  # the permission name of the screen (FAB's class_permission_name)
-    name: str  # the menu item's name (FAB's view menu)
+    name: str  # the menu item's name (FAB's view menu), also its screen's permission name
     label: object
     category: str
     icon: str = ""
     opens: str = "can_list"
+    # The screen's permission name where it differs from the item's.
+    screen: str | None = None
+
+    @property
+    def view(self) -> str:
+        return self.screen or self.name
 
 
 def entries() -> list[Entry]:
     """Every entry in menu order, the registered sections under their areas."""
-    sections = [Entry(m.section_key, m.section_key, m.section_label, m.section_area, "fa-file-text-o")
-                for m in SECTIONS]
+    sections = [Entry(m.section_key, m.section_label, m.section_area, "fa-file-text-o") for m in SECTIONS]
     return [
-        Entry("basic", "officials", _l("Officials"), "dossiers", "fa-id-card"),
-        Entry("ReceiptView", "collection_register", _l("Collection register"), "dossiers", "fa-inbox"),
+        Entry("officials", _l("Officials"), "dossiers", "fa-id-card", screen="basic"),
+        Entry("collection_register", _l("Collection register"), "dossiers", "fa-inbox"),
         *sections,
-        Entry("material", "materials", _l("Materials"), "catalogue", "fa-file-pdf-o"),
-        Entry("ConsultationView", "consultation", _l("Consultation"), "dossiers", "fa-book"),
-        Entry("MyDraftsView", "my_drafts", _l("My drafts"), "review", "fa-pencil-square-o"),
-        Entry("FirstReviewView", "first_review", _l("First review"), "review", "fa-check"),
-        Entry("FinalReviewView", "final_review", _l("Final review"), "review", "fa-check-square"),
-        Entry("BacklogView", "backlog", _l("Backlog"), "review", "fa-hourglass-half", "can_index"),
-        Entry("BatchAssessmentView", "batch_assessment", _l("Annual assessment: batch entry"), "evaluation",
-              "fa-table", "can_index"),
-        Entry("MyDossierView", "my_dossier", _l("My dossier"), "self_service", "fa-user", "can_index"),
-        Entry("AccountSecurityView", "account_security", _l("Account security"), "my_account", "fa-lock",
-              "can_index"),
-        Entry("PermissionRequestView", "permission_requests", _l("Permission requests"), "Security",
-              "fa-check-square-o"),
-        Entry("AuditEventView", "audit_trail", _l("Audit trail"), "Security", "fa-history"),
-        Entry("BackupView", "backups", _l("Backups"), "keeping", "fa-hdd-o"),
-        Entry("AntivirusView", "antivirus", _l("Virus scanning"), "keeping", "fa-bug", "can_index"),
-        Entry("DepartmentView", "departments", _l("Departments"), "settings", "fa-sitemap"),
-        Entry("StaffDepartmentView", "staff_departments", _l("Staff departments"), "settings", "fa-users"),
-        Entry("CodeItemView", "code_tables", _l("Code tables"), "settings", "fa-list"),
+        Entry("materials", _l("Materials"), "catalogue", "fa-file-pdf-o", screen="material"),
+        Entry("consultation", _l("Consultation"), "dossiers", "fa-book"),
+        Entry("my_drafts", _l("My drafts"), "review", "fa-pencil-square-o"),
+        Entry("first_review", _l("First review"), "review", "fa-check"),
+        Entry("final_review", _l("Final review"), "review", "fa-check-square"),
+        Entry("backlog", _l("Backlog"), "review", "fa-hourglass-half", "can_index"),
+        Entry("batch_assessment", _l("Annual assessment: batch entry"), "evaluation", "fa-table", "can_index"),
+        Entry("my_dossier", _l("My dossier"), "self_service", "fa-user", "can_index"),
+        Entry("account_security", _l("Account security"), "my_account", "fa-lock", "can_index"),
+        Entry("permission_requests", _l("Permission requests"), "Security", "fa-check-square-o"),
+        Entry("audit_trail", _l("Audit trail"), "Security", "fa-history"),
+        Entry("backups", _l("Backups"), "keeping", "fa-hdd-o"),
+        Entry("antivirus", _l("Virus scanning"), "keeping", "fa-bug", "can_index"),
+        Entry("departments", _l("Departments"), "settings", "fa-sitemap"),
+        Entry("staff_departments", _l("Staff departments"), "settings", "fa-users"),
+        Entry("code_tables", _l("Code tables"), "settings", "fa-list"),
     ]
 
 
 # FAB's own security screens and their menu entries (registered by FAB itself).
 SECURITY = [
-    Entry("UserDBModelView", "List Users", "", "Security"),
-    Entry("RoleModelView", "List Roles", "", "Security"),
-    Entry("PermissionModelView", "Base Permissions", "", "Security"),
-    Entry("ViewMenuModelView", "Views/Menus", "", "Security"),
-    Entry("PermissionViewModelView", "Permission on Views/Menus", "", "Security"),
+    Entry("List Users", "", "Security", screen="UserDBModelView"),
+    Entry("List Roles", "", "Security", screen="RoleModelView"),
+    Entry("Base Permissions", "", "Security", screen="PermissionModelView"),
+    Entry("Views/Menus", "", "Security", screen="ViewMenuModelView"),
+    Entry("Permission on Views/Menus", "", "Security", screen="PermissionViewModelView"),
 ]

@@ -83,54 +83,54 @@ ROLE_SCOPE = {
 
 # What every signed-in user may do with their own account.
 OWN_ACCOUNT = {
-    "AccountSecurityView": ("can_index", "can_enrol", "can_disable", "can_verify"),
+    "account_security": ("can_index", "can_enrol", "can_disable", "can_verify"),
     "UserInfoEditView": FORM,
     "ResetMyPasswordView": FORM,
     "UserDBModelView": ("can_userinfo",),
 }
 
 # The review workflow (models.workflow): authors keep drafts, reviewers decide.
-AUTHOR = {"MyDraftsView": ("can_list", "can_submit", "can_withdraw")}
-FIRST_REVIEWER = {"FirstReviewView": ("can_list", "can_decide")}
-FINAL_REVIEWER = {"FinalReviewView": ("can_list", "can_decide")}
-HISTORY = {"HistoryView": ("can_record",)}
-BACKLOG = {"BacklogView": ("can_index",)}
+AUTHOR = {"my_drafts": ("can_list", "can_submit", "can_withdraw")}
+FIRST_REVIEWER = {"first_review": ("can_list", "can_decide")}
+FINAL_REVIEWER = {"final_review": ("can_list", "can_decide")}
+HISTORY = {"history": ("can_record",)}
+BACKLOG = {"backlog": ("can_index",)}
 # Consultation (§5.3): readers apply and read under their grants; department heads
 # and the archive decide; the archive keeps the register.
-READER = {"ConsultationView": ("can_list", "can_apply", "can_read", "can_document")}
-CONSULTATION_DEPARTMENT = {"ConsultationView": READER["ConsultationView"] + ("can_decide_department",)}
-CONSULTATION_ARCHIVE = {"ConsultationView": READER["ConsultationView"] + ("can_decide_archive", "can_register")}
+READER = {"consultation": ("can_list", "can_apply", "can_read", "can_document")}
+CONSULTATION_DEPARTMENT = {"consultation": READER["consultation"] + ("can_decide_department",)}
+CONSULTATION_ARCHIVE = {"consultation": READER["consultation"] + ("can_decide_archive", "can_register")}
 
 # role → {FAB view permission name: permissions}, for screens outside the dossier.
 OTHER_ACCESS = {
-    "clerk": {"DepartmentView": READ, "ReceiptView": MODIFY, **AUTHOR, **HISTORY, **READER},
-    "dept_head": {"DepartmentView": READ, "ReceiptView": READ, **AUTHOR, **FIRST_REVIEWER, **HISTORY, **BACKLOG,
+    "clerk": {"departments": READ, "collection_register": MODIFY, **AUTHOR, **HISTORY, **READER},
+    "dept_head": {"departments": READ, "collection_register": READ, **AUTHOR, **FIRST_REVIEWER, **HISTORY, **BACKLOG,
                   **CONSULTATION_DEPARTMENT},
     "hr_reviewer": {
-        "DepartmentView": MODIFY, "CodeItemView": READ, "ReceiptView": MODIFY,
-        "BatchAssessmentView": ("can_index", "can_save"),
+        "departments": MODIFY, "code_tables": READ, "collection_register": MODIFY,
+        "batch_assessment": ("can_index", "can_save"),
         **AUTHOR, **FINAL_REVIEWER, **HISTORY, **BACKLOG, **READER,
     },
-    "archivist": {"DepartmentView": READ, "CodeItemView": READ, "ReceiptView": READ, **HISTORY, **BACKLOG,
-                  **CONSULTATION_ARCHIVE, "BackupView": ("can_list", "can_request"),
-                  "AntivirusView": ("can_index",)},
+    "archivist": {"departments": READ, "code_tables": READ, "collection_register": READ, **HISTORY, **BACKLOG,
+                  **CONSULTATION_ARCHIVE, "backups": ("can_list", "can_request"),
+                  "antivirus": ("can_index",)},
     # The unit head first-reviews what department heads may not read (sections declaring ``unit_first_review``).
-    "unit_head": {"DepartmentView": READ, **FIRST_REVIEWER, **HISTORY, **BACKLOG, **READER},
-    "inspector": {"DepartmentView": READ, **HISTORY, **READER},
+    "unit_head": {"departments": READ, **FIRST_REVIEWER, **HISTORY, **BACKLOG, **READER},
+    "inspector": {"departments": READ, **HISTORY, **READER},
     # Accounts belong to the system administrator ...
     "sysadmin": {
         # A lost authenticator: the reset is requested here and approved by a security officer.
         "UserDBModelView": DELETE + ("can_userinfo", "resetsecondfactor"),
         "ResetPasswordView": FORM,
-        "StaffDepartmentView": DELETE,
-        "PermissionRequestView": ("can_list",),
-        "DepartmentView": READ,
+        "staff_departments": DELETE,
+        "permission_requests": ("can_list",),
+        "departments": READ,
     },
     # ... roles and permissions to the security administrator ...
     "secadmin": {
         # Every change of a role (permissions, name, a copy's permissions, deletion) is a request.
         "RoleModelView": DELETE + ("copyrole",),
-        "PermissionRequestView": ("can_list", "can_approve"),
+        "permission_requests": ("can_list", "can_approve"),
         # A security administrator's password is reset by another one (security.accounts).
         "ResetPasswordView": FORM,
         "PermissionModelView": ("can_list",),
@@ -140,14 +140,14 @@ OTHER_ACCESS = {
     },
     # ... and the auditor reads, changing nothing.
     "auditor": {
-        "AuditEventView": ("can_list", "can_show", "can_verify"),
-        "PermissionRequestView": ("can_list",),
-        "StaffDepartmentView": READ,
+        "audit_trail": ("can_list", "can_show", "can_verify"),
+        "permission_requests": ("can_list",),
+        "staff_departments": READ,
         "UserDBModelView": READ,
         "RoleModelView": READ,
         "PermissionViewModelView": ("can_list",),
     },
-    "official": {**AUTHOR, "MyDossierView": ("can_index", "can_add", "can_change")},
+    "official": {**AUTHOR, "my_dossier": ("can_index", "can_add", "can_change")},
 }
 
 def section_tier(role: str, model) -> tuple:

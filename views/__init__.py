@@ -1,7 +1,6 @@
 """Menu wiring: a screen for every entry of the menu data (security.menu), and the
 sections' screens for the registered sections."""
 
-from flask_babel import lazy_gettext as _l
 
 from security import menu
 

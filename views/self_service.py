@@ -37,6 +37,7 @@ def own_official() -> Official:
 
 
 class MyDossierView(BaseView):
+    class_permission_name = "my_dossier"
     route_base = "/mydossier"
     default_view = "index"
 

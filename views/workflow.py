@@ -145,6 +145,7 @@ def report(done: int, problems: list[str]) -> None:
 
 class MyDraftsView(BaseView):
     """The author's pending work: drafts (with any rejection reason) and what is under review."""
+    class_permission_name = "my_drafts"
 
     route_base = "/mydrafts"
     default_view = "list"
@@ -201,10 +202,12 @@ class ReviewQueueView(BaseView):
 
 
 class FirstReviewView(ReviewQueueView):
+    class_permission_name = "first_review"
     route_base = "/review/first"
 
 
 class FinalReviewView(ReviewQueueView):
+    class_permission_name = "final_review"
     route_base = "/review/final"
     stage = "final"
     approve, reject = "final_approve", "final_reject"
@@ -233,6 +236,7 @@ class QueueCount:
 
 class HistoryView(BaseView):
     """Every version of a record with who changed what, and every review decision (§7.3)."""
+    class_permission_name = "history"
 
     route_base = "/history"
 

@@ -1,4 +1,4 @@
-"""An upgraded instance keeps every grant when section permissions take the section key's name."""
+"""An upgraded instance keeps every grant when screens' permissions take their section key or menu name."""
 
 import json
 
@@ -37,7 +37,7 @@ def test_grants_on_a_section_screen_move_to_its_section_key_with_their_ids(datab
             grants = set(conn.scalars(text("SELECT permission_view_id FROM ab_permission_view_role WHERE role_id = 5")))
             proposed = json.loads(conn.scalar(text("SELECT proposed FROM permission_request WHERE id = 1")))
             names = set(conn.scalars(text("SELECT name FROM ab_view_menu")))
-        assert pairs == {(10, "can_list", "training"), (11, "menu_access", "training"), (12, "can_list", "ReceiptView")}
+        assert pairs == {(10, "can_list", "training"), (11, "menu_access", "training"), (12, "can_list", "collection_register")}
         assert grants == {10, 11} and proposed == [10, 11]
         assert "TrainingView" not in names
 

@@ -1,8 +1,9 @@
-"""section permissions named by the section key, not by the Python class of the screen
+"""screen permissions named by the section key or the menu name, not by the Python class
 
 FAB names a view's permissions after its class (``TrainingView``) unless the view sets
-``class_permission_name``; every dossier screen now uses its section key (``training``),
-which is also its menu item's name. Existing grants move to the new name: each
+``class_permission_name``; every screen of the product now sets it: a section's screen
+its section key (``training``), the others their menu item's name (``consultation``),
+so renaming a class can never drop a grant. Existing grants move to the new name: each
 permission-view keeps its id, so role grants and pending permission requests (which
 hold those ids) stay as they were.
 
@@ -19,7 +20,7 @@ down_revision = '0010'
 branch_labels = None
 depends_on = None
 
-# Frozen: the sections as they were when the names changed.
+# Frozen: the screens as they were when the names changed.
 RENAMES = {
     'OfficialView': 'basic', 'WorkExperienceView': 'work_experience', 'EducationView': 'education',
     'AnnualAssessmentView': 'annual_assessment', 'SpecialAssessmentView': 'special_assessment',
@@ -28,6 +29,12 @@ RENAMES = {
     'ViolationRecordView': 'violation_record', 'DutyReportView': 'duty_report',
     'PersonalMatterReportView': 'personal_matter_report', 'AchievementView': 'achievement',
     'MaterialView': 'material',
+    'DepartmentView': 'departments', 'ConsultationView': 'consultation', 'ReceiptView': 'collection_register',
+    'PermissionRequestView': 'permission_requests', 'StaffDepartmentView': 'staff_departments',
+    'CodeItemView': 'code_tables', 'MyDraftsView': 'my_drafts', 'MyDossierView': 'my_dossier',
+    'HistoryView': 'history', 'FirstReviewView': 'first_review', 'FinalReviewView': 'final_review',
+    'BatchAssessmentView': 'batch_assessment', 'BackupView': 'backups', 'BacklogView': 'backlog',
+    'AuditEventView': 'audit_trail', 'AntivirusView': 'antivirus', 'AccountSecurityView': 'account_security',
 }
 
 view_menu = sa.table('ab_view_menu', sa.column('id', sa.Integer), sa.column('name', sa.String))
