@@ -17,6 +17,7 @@ from sqlalchemy_continuum import version_class, versioning_manager
 
 from models.db import db
 from models import DOSSIER_MODELS, SECTIONS, Department, Official, StaffDepartment
+from models.demo import PLACES, POSTS, DemoDossier, random_day, weighted
 from models.encryption import seal
 from models.validation import add_years, citizen_id_check_digit
 from security.keys import keyring
@@ -53,38 +54,13 @@ FATHER_NAMES = ("买买提", "吐尔洪", "阿布都拉", "达吾提", "努尔",
 ETHNICITY_WEIGHTS = [("01", 90), ("05", 2), ("17", 1), ("04", 1), ("03", 2), ("08", 2), ("06", 1), ("11", 1)]
 REGIONS = ("110101", "110105", "310104", "320102", "330106", "370102", "420106", "440106",
            "510104", "610113", "650102", "654002", "540102", "210102", "230103", "350102")
-PLACES = ("北京市", "上海市", "江苏南京", "浙江杭州", "山东济南", "湖北武汉", "广东广州", "四川成都",
-          "陕西西安", "新疆乌鲁木齐", "新疆伊宁", "西藏拉萨", "辽宁沈阳", "黑龙江哈尔滨", "福建福州")
-SCHOOLS = ("北京大学", "清华大学", "中国人民大学", "复旦大学", "南京大学", "武汉大学", "中山大学",
-           "四川大学", "西安交通大学", "新疆大学", "中央民族大学", "中共中央党校（国家行政学院）")
-HIGH_SCHOOLS = ("市第一中学", "市实验中学", "县第二中学", "师范大学附属中学")
-MAJORS = ("法学", "汉语言文学", "经济学", "行政管理", "计算机科学与技术", "会计学", "公共管理", "历史学")
-POSTS = ("科员", "副主任科员", "主任科员", "副处长", "处长", "副主任", "主任", "一级调研员", "二级调研员")
-TRAININGS = ("处级干部任职培训班", "公务员初任培训", "党的理论专题培训班", "数字政府建设专题研讨班",
-             "依法行政能力提升培训", "保密知识培训")
-REWARDS = (("优秀公务员", "本单位"), ("嘉奖", "本单位"), ("三等功", "市人力资源和社会保障局"),
-           ("优秀共产党员", "机关党委"), ("先进工作者", "市人民政府"))
-PROJECTS = ("年度重点工作专项考核", "脱贫攻坚专项考核", "营商环境优化专项考核", "数字化改革专项考核")
-GRADES = [("1", 15), ("2", 80), ("3", 4), ("4", 1)]
 CHANNELS = ("self", "hr", "department")
 # One account per role, plus a second security administrator: permission changes
 # need two officers (§5.1 权限审批).
 ROLE_ACCOUNTS = {**{key: key for key in ROLE_LABELS}, "secadmin2": "secadmin"}
-SENSITIVE_COLUMNS = {m: [c.key for c in m.__table__.columns if "plain" in c.info] for m in DOSSIER_MODELS}
 # Demo staff and their departments: the clerk's entries go to the head of 办公室.
 DEMO_STAFF = {"clerk": "D01", "dept_head": "D01", "hr_reviewer": "D02", "archivist": "D02"}
 DEMO_OFFICIAL_DEPARTMENT = "D01"
-
-
-def weighted(rng: random.Random, pairs):
-    codes, weights = zip(*pairs)
-    return rng.choices(codes, weights)[0]
-
-
-def random_day(rng: random.Random, start: date, end: date) -> date:
-    if end <= start:
-        return start
-    return start + timedelta(days=rng.randrange((end - start).days + 1))
 
 
 def citizen_id(rng: random.Random, birth: date, gender: str, region: str | None = None) -> str:
@@ -163,84 +139,11 @@ class DossierFactory:
         }
 
     def dossier(self) -> Dossier:
+        """An official and the rows every registered section tells of them (``Section.demo``)."""
         official = self.official()
-        rng, today = self.rng, self.today
-        birth, work_start = official["birth_date"], official["work_start_date"]
-        s: dict[str, list[dict]] = {model.__tablename__: [] for model in SECTIONS}
-
-        def add(model, **row):
-            s[model.__tablename__].append({**self.common(), **row})
-
-        from models.career import Education, WorkExperience
-        from models.evaluation import AnnualAssessment, SpecialAssessment
-        from models.integrity_file import IntegrityReport, IntegrityRisk, ViolationRecord
-        from models.other import Achievement, DutyReport, PersonalMatterReport
-        from models.rewards import Reward, Sanction
-        from models.training import Training, TrainingOutcome
-
-        hs_start = date(birth.year + 15, 9, 1)
-        add(Education, school=rng.choice(PLACES) + rng.choice(HIGH_SCHOOLS), major=None,
-            education="61", degree=None, start_date=hs_start, graduation_date=date(birth.year + 18, 7, 1))
-        uni_start = date(birth.year + 18, 9, 1)
-        major_code = rng.choice(("03", "05", "02", "12", "08"))
-        add(Education, school=rng.choice(SCHOOLS), major=rng.choice(MAJORS), education="21",
-            degree="4" + major_code, start_date=uni_start, graduation_date=date(birth.year + 22, 7, 1))
-        official["degree"] = "4" + major_code
-        if official["education"] in ("14", "11"):
-            grad = min(date(birth.year + 22 + rng.randint(3, 8), 7, 1), today)
-            add(Education, school=rng.choice(SCHOOLS), major=rng.choice(MAJORS), education="14",
-                degree="3" + major_code, start_date=max(date(birth.year + 22, 9, 1), grad - timedelta(days=1000)),
-                graduation_date=grad)
-            official["degree"] = "3" + major_code
-
-        # Consecutive posts from the first job to today.
-        start = work_start
-        for i in range(rng.randint(3, 6)):
-            end = min(random_day(rng, start + timedelta(days=365), start + timedelta(days=365 * 8)), today)
-            last = i == 5 or end >= today - timedelta(days=30)
-            add(WorkExperience, unit=f"{rng.choice(PLACES)}{rng.choice(('人民政府', '发展和改革委员会', '财政局', '教育局'))}",
-                post=rng.choice(POSTS), start_date=start, end_date=None if last else end)
-            if last:
-                break
-            start = end + timedelta(days=1)
-
-        for year in range(max(work_start.year + 1, today.year - 5), today.year):
-            add(AnnualAssessment, year=year, grade=weighted(rng, GRADES), comments="德才表现良好，完成年度目标任务。")
-        if rng.random() < 0.5:
-            add(SpecialAssessment, project=rng.choice(PROJECTS), result=rng.choice(("优秀", "良好", "合格")),
-                assessed_on=random_day(rng, max(work_start, today - timedelta(days=1800)), today))
-        for _ in range(rng.randint(1, 3)):
-            t_start = random_day(rng, work_start, today - timedelta(days=10))
-            t_end = min(t_start + timedelta(days=rng.randint(2, 9)), today)
-            add(Training, name=rng.choice(TRAININGS), start_date=t_start, end_date=t_end,
-                place=rng.choice(PLACES), institution=rng.choice(SCHOOLS[-2:]), hours=rng.choice((16, 24, 40, 56, 80)))
-            if rng.random() < 0.5:
-                add(TrainingOutcome, certificate="结业证书", certificate_no=f"PX{rng.randrange(10**8):08d}",
-                    summary="系统学习了相关理论与业务知识。", obtained_on=min(t_end + timedelta(days=1), today))
-        for _ in range(rng.choice((0, 1, 1, 2))):
-            title, body = rng.choice(REWARDS)
-            add(Reward, title=title, granting_body=body, granted_on=random_day(rng, work_start, today),
-                level=rng.choice(("3", "4", "5")))
-        if rng.random() < 0.02:
-            decided = random_day(rng, work_start, today)
-            add(Sanction, kind=rng.choice(("P1", "A1", "A2")), reason="违反工作纪律。", deciding_body="纪检监察室",
-                decided_on=decided, period_months=6, ends_on=decided + timedelta(days=182))
-        for year in range(today.year - rng.randint(1, 3), today.year):
-            add(IntegrityReport, period=f"{year}年度", submitted_on=min(date(year + 1, 1, 20), today), summary="严格遵守廉洁自律各项规定。")
-            add(DutyReport, year=year, title=f"{year}年度述职述廉报告", content="认真履行岗位职责，廉洁从政。",
-                reported_on=min(date(year + 1, 1, 15), today))
-        add(IntegrityRisk, risk_point=rng.choice(("资金审批", "项目评审", "干部选拔", "政府采购")),
-            controls="实行集体决策和全程留痕。", identified_on=random_day(rng, max(work_start, today - timedelta(days=1000)), today))
-        if rng.random() < 0.005:
-            add(ViolationRecord, occurred_on=random_day(rng, work_start, today), description="未按规定报告个人有关事项。",
-                handling="批评教育", handled_on=None)
-        for _ in range(rng.choice((0, 1, 1, 2))):
-            add(PersonalMatterReport, kind=rng.choice(("01", "02", "05", "06")),
-                reported_on=random_day(rng, max(work_start, today - timedelta(days=1500)), today), content="按规定如实报告。")
-        if rng.random() < 0.5:
-            add(Achievement, title="牵头完成重点改革任务", description="推动业务流程再造，办理时限压缩一半。",
-                achieved_on=random_day(rng, work_start, today))
-        return Dossier(official, s)
+        story = DemoDossier(self.rng, self.today, official)
+        rows = {model.__tablename__: [{**self.common(), **row} for row in model.demo(story)] for model in SECTIONS}
+        return Dossier(official, rows)
 
 
 def ensure_departments() -> list[int]:
@@ -299,7 +202,7 @@ def _link_demo_official(account, first_new_id) -> None:
 def _encrypted(model, row: dict, official_id: int, key) -> dict:
     """The row as stored: sensitive fields sealed as models.encryption would seal them."""
     version, dek = key
-    for column in SENSITIVE_COLUMNS[model]:
+    for column in (c.key for c in model.__table__.columns if "plain" in c.info):
         value = row.get(column)
         if value is not None:
             row[column] = seal(model.__tablename__, column, row["id"], official_id, version, dek, value)

@@ -31,12 +31,8 @@ from .fixity import FixityProblem, FixityRun  # noqa: E402
 from .scheduling import JobLock  # noqa: E402
 from .official import Official  # noqa: E402
 from .workflow import ChangeRequest, ReviewDecision  # noqa: E402
-
-# The official page reads every section by official and review state: one index
-# answers both, whatever a planner without statistics would pick (SQLite).
-for _model in RECORD_MODELS:
-    sa.Index(f"ix_{_model.__tablename__}_official_state", _model.__table__.c.official_id,
-             _model.__table__.c.review_state)
+# Declaring a section registers it (models.sections), in the regulation's order of areas.
+from . import career, evaluation, training, rewards, integrity_file, other  # noqa: E402,F401
 
 sa.orm.configure_mappers()
 

@@ -3,8 +3,10 @@
 from datetime import datetime
 
 from flask_appbuilder import Model
-from sqlalchemy import Column, Date, DateTime, ForeignKey, Integer, String
+from sqlalchemy import Column, Date, DateTime, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import declared_attr, relationship
+
+from . import sections
 
 
 def code_column(table_name: str, nullable: bool = True, **kwargs) -> Column:
@@ -54,7 +56,42 @@ class EntryMixin:
 
 
 class SourceMixin(EntryMixin):
-    """Where the material came from (§3.1), when it was received, and its review state."""
+    """Where the material came from (§3.1), when it was received, and its review state.
+
+    A dossier model declares its section beside its columns; declaring the class is
+    registering it (``models.sections``). What a section may declare, with the defaults:
+    """
+
+    # Its key (URL, permission and menu name), area (models.sections.AREAS) and label.
+    section_key: str
+    section_area: str
+    section_label = None
+    # Columns of its list, searchable columns (None: every plain content column), and
+    # the order of its records on the official page.
+    list_columns: tuple = ()
+    search_columns: tuple | None = None
+    order_by: tuple = ()
+    # Access beyond its area's tier, by role (security.roles reads it): e.g. {"clerk": "add"}
+    # lets clerks enter the section without reading it back.
+    access: dict = {}
+    # First-reviewed by the unit head rather than the author's department head, who may
+    # not read it (models.reading).
+    unit_first_review = False
+    # The catalogue class its supporting documents are filed in (GB/T class code, e.g. "8"),
+    # and whether those documents are as closed as the section itself (models.reading).
+    catalogue_class: str | None = None
+    guards_catalogue_class = False
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "section_key" in cls.__dict__:
+            sections.register(cls)
+
+    @classmethod
+    def demo(cls, dossier) -> list[dict]:
+        """Demonstration rows for one official (``flask dossier seed``, models.demo.DemoDossier); by default one row
+        of plausible values read off the columns. Sections override it with their own story."""
+        return [dossier.plausible_row(cls)]
 
     source_channel = code_column("source_channel", nullable=False, default="hr")
     received_on = date_column()
@@ -75,15 +112,16 @@ class SectionRecord(SourceMixin):
 
     __versioned__ = {}
 
-    # Set by each section: its key, area and label.
-    section_key: str
-    section_area: str
-    section_label = None
-    list_columns: tuple = ()
-    # The chronological order of the section on the official page.
-    order_by: tuple = ()
-
     id = Column(Integer, primary_key=True)
+
+    # Constraints of the section's own (SQLAlchemy's __table_args__ is built here).
+    table_args: tuple = ()
+
+    @declared_attr
+    def __table_args__(cls):
+        # The official page reads every section by official and review state: one index
+        # answers both, whatever a planner without statistics would pick (SQLite).
+        return (*cls.table_args, Index(f"ix_{cls.__tablename__}_official_state", "official_id", "review_state"))
 
     @declared_attr
     def official_id(cls):

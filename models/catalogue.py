@@ -17,11 +17,6 @@ from .base import SectionRecord, code_column, date_column
 from .encryption import Sensitive, sensitive_column
 
 
-# Material classes readable only by those who may read the matching sections:
-# class 8 (违规违纪违法处理处分) holds sanctions and violation findings.
-CLASS_GUARDS = {"8": ("SanctionView", "ViolationRecordView")}
-
-
 class Material(SectionRecord, Model):
     __tablename__ = "material"
     section_key = "material"

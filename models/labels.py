@@ -1,4 +1,9 @@
-"""Field labels, in the terms of the regulation. One place for every screen and message."""
+"""Field labels, in the terms of the regulation. One place for every screen and message.
+
+``LABELS`` is the vocabulary shared by the sections (dates, units, titles...); a
+section's own field is labelled on its column (``info={"label": _l("…")}``), so a new
+section brings its terms with it.
+"""
 
 from flask_babel import lazy_gettext as _l
 
@@ -95,5 +100,14 @@ LABELS = {
 
 
 
-def label(field: str) -> str:
-    return str(LABELS.get(field, field))
+def label(field: str, model=None) -> str:
+    return str(labels_of(model).get(field, field)) if model is not None else str(LABELS.get(field, field))
+
+
+def labels_of(model) -> dict:
+    """Every label of ``model``'s screens: the shared terms, then its columns' own."""
+    own = {c.key: c.info["label"] for c in model.__table__.columns if "label" in c.info}
+    # A sensitive field is shown under its attribute's name (models.encryption.Sensitive).
+    own.update({c.info["plain"]: c.info["label"] for c in model.__table__.columns
+                if "label" in c.info and "plain" in c.info})
+    return {**LABELS, **own}

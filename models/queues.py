@@ -113,7 +113,7 @@ def _waiting_for(session, user, stage: str) -> list:
     """[(state, which items)] of ``user``'s queue at ``stage``: empty if they have no such queue.
 
     First review: the author's department head, for the sections they may read; the
-    unit-reviewed sections (``UNIT_FIRST_REVIEW``) by a first reviewer of the whole unit.
+    unit-reviewed sections (``unit_first_review``) by a first reviewer of the whole unit.
     Final review: any final reviewer but the author. Nobody sees what they may not read."""
     closed = closed_to(user)
     if stage == "first":

@@ -36,9 +36,9 @@ class FieldError:
     message: str
 
 
-def field_error(field: str, message: str) -> FieldError:
+def field_error(field: str, message: str, model=None) -> FieldError:
     """A refusal naming the field in the reader's language: "<label>：<what is wrong>"."""
-    return FieldError(field, f"{label(field)}：{message}")
+    return FieldError(field, f"{label(field, model)}：{message}")
 
 
 class DossierValidationError(ValueError):
@@ -104,7 +104,7 @@ def errors_for(model, values: Mapping[str, Any], today: date | None = None) -> l
     errors: list[FieldError] = []
 
     def fail(field, message):
-        errors.append(field_error(field, message))
+        errors.append(field_error(field, message, model))
 
     for column in model.__table__.columns:
         key, info = column.key, column.info
@@ -138,7 +138,7 @@ def errors_for(model, values: Mapping[str, Any], today: date | None = None) -> l
                 fail(key, _("cannot be before the official was %(age)s years old", age=info["min_age"]))
             other = values.get(info.get("after", ""))
             if isinstance(other, date) and value < other:
-                fail(key, _("cannot be earlier than %(other)s", other=label(info["after"])))
+                fail(key, _("cannot be earlier than %(other)s", other=label(info["after"], model)))
         if info.get("year") and not (max(EARLIEST_YEAR, birth.year + 16 if birth else 0) <= value <= today.year):
             fail(key, _("must be a year between %(low)s and %(high)s",
                         low=max(EARLIEST_YEAR, birth.year + 16 if birth else 0), high=today.year))

@@ -34,8 +34,8 @@ from .reading import UNIT_WIDE, closed_to, has_permission, readable, unit_review
 DRAFT, SUBMITTED, FIRST_APPROVED, APPROVED = "draft", "submitted", "first_approved", "approved"
 PENDING = (DRAFT, SUBMITTED, FIRST_APPROVED)
 
-FIRST_REVIEW = ("can_decide", "FirstReviewView")
-FINAL_REVIEW = ("can_decide", "FinalReviewView")
+FIRST_REVIEW = ("can_decide", "first_review")
+FINAL_REVIEW = ("can_decide", "final_review")
 
 
 @dataclass(frozen=True)

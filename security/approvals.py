@@ -24,7 +24,7 @@ from models.reading import has_permission
 from security import duties, request_state
 from security.errors import Refusal
 
-APPROVE = ("can_approve", "PermissionRequestView")
+APPROVE = ("can_approve", "permission_requests")
 # Requests about one account: that account may never approve them itself.
 ACCOUNT_KINDS = ("user_roles", "user_departments", "second_factor_reset")
 

@@ -14,13 +14,13 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from models import BY_KEY, BY_TABLE
-from models.catalogue import CLASS_GUARDS
+from models.reading import class_guards
 from models.consultation import APPROVED, DEPARTMENT_APPROVED, EXPIRED, REJECTED, SUBMITTED, Consultation
 from models.workflow import colleagues_of, departments_of, has_permission
 from security.errors import Refusal
 
-DECIDE_DEPARTMENT = ("can_decide_department", "ConsultationView")
-DECIDE_ARCHIVE = ("can_decide_archive", "ConsultationView")
+DECIDE_DEPARTMENT = ("can_decide_department", "consultation")
+DECIDE_ARCHIVE = ("can_decide_archive", "consultation")
 
 
 class ConsultationError(Refusal):
@@ -118,11 +118,9 @@ def covers_material(application: Consultation, material) -> bool:
     if material.record_table and BY_TABLE.get(material.record_table) is not None \
             and BY_TABLE[material.record_table].section_key not in keys:
         return False
-    guard = CLASS_GUARDS.get(material.material_class)
-    if guard:
-        guarded = {BY_TABLE[t].section_key for t in BY_TABLE if f"{BY_TABLE[t].__name__}View" in guard}
-        if not guarded & keys:
-            return False
+    guarded = set(class_guards().get(material.material_class, ()))
+    if guarded and not guarded & keys:
+        return False
     return True
 
 

@@ -12,10 +12,10 @@ from flask_babel import lazy_gettext as _l
 # duty → the (view, permission) grants any one of which makes its holder that officer.
 DUTIES = {
     "accounts": {("UserDBModelView", "can_add"), ("UserDBModelView", "can_delete"),
-                 ("StaffDepartmentView", "can_add")},
-    "permissions": {("PermissionRequestView", "can_approve"), ("RoleModelView", "can_edit"),
+                 ("staff_departments", "can_add")},
+    "permissions": {("permission_requests", "can_approve"), ("RoleModelView", "can_edit"),
                     ("RoleModelView", "can_add")},
-    "audit": {("AuditEventView", "can_list"), ("AuditEventView", "can_verify")},
+    "audit": {("audit_trail", "can_list"), ("audit_trail", "can_verify")},
 }
 DUTY_LABELS = {
     "accounts": _l("system administration (accounts)"),

@@ -1,7 +1,8 @@
 """Roles as data (§5.1) and their synchronisation into FAB.
 
-A role grants a tier per dossier area, optionally narrowed per section, plus
-permissions on the other screens. ``sync_roles`` writes them into FAB's tables;
+A role grants a tier per dossier area, which a section may widen or narrow for a role
+by declaring ``access`` (models.base.SourceMixin), plus permissions on the other
+screens. Section permissions are named by the section key (FAB's class_permission_name). ``sync_roles`` writes them into FAB's tables;
 from then on the security administrator edits them in FAB's own role screen.
 """
 
@@ -9,12 +10,16 @@ from flask_babel import lazy_gettext as _l
 
 from models import AREAS, DOSSIER_MODELS
 
+from . import menu
+
 # Write-only: a clerk enters material into the integrity file without reading it back.
 ADD = ("can_add",)
 READ = ("can_list", "can_show")
 MODIFY = READ + ("can_add", "can_edit")
 DELETE = MODIFY + ("can_delete",)
 FORM = ("can_this_form_get", "can_this_form_post")
+# The tiers a section's ``access`` names.
+TIERS = {"add": ADD, "read": READ, "modify": MODIFY, "delete": DELETE}
 
 ROLE_LABELS = {
     "clerk": _l("Records clerk"),
@@ -33,14 +38,14 @@ ALL_AREAS = dict.fromkeys(AREAS)
 
 # Screens whose readers get more than list and show: the catalogue's documents
 # are read through the catalogue page, preview and download.
-READ_EXTRAS = {"MaterialView": ("can_catalogue", "can_preview", "can_download")}
+READ_EXTRAS = {"material": ("can_catalogue", "can_preview", "can_download")}
 
 
-# role → {area key or section key: tier}; a section key overrides its area.
+# role → {area key: tier}; a section's own ``access`` overrides its area's.
 DOSSIER_ACCESS = {
     "clerk": {
         "basic": MODIFY, "career": MODIFY, "evaluation": MODIFY, "training": MODIFY,
-        "rewards": MODIFY, "sanction": ADD, "integrity": ADD, "other": MODIFY, "catalogue": MODIFY,
+        "rewards": MODIFY, "integrity": ADD, "other": MODIFY, "catalogue": MODIFY,
     },
     "dept_head": {
         "basic": READ, "career": READ, "evaluation": READ, "training": READ,
@@ -78,54 +83,54 @@ ROLE_SCOPE = {
 
 # What every signed-in user may do with their own account.
 OWN_ACCOUNT = {
-    "AccountSecurityView": ("can_index", "can_enrol", "can_disable", "can_verify"),
+    "account_security": ("can_index", "can_enrol", "can_disable", "can_verify"),
     "UserInfoEditView": FORM,
     "ResetMyPasswordView": FORM,
     "UserDBModelView": ("can_userinfo",),
 }
 
 # The review workflow (models.workflow): authors keep drafts, reviewers decide.
-AUTHOR = {"MyDraftsView": ("can_list", "can_submit", "can_withdraw")}
-FIRST_REVIEWER = {"FirstReviewView": ("can_list", "can_decide")}
-FINAL_REVIEWER = {"FinalReviewView": ("can_list", "can_decide")}
-HISTORY = {"HistoryView": ("can_record",)}
-BACKLOG = {"BacklogView": ("can_index",)}
+AUTHOR = {"my_drafts": ("can_list", "can_submit", "can_withdraw")}
+FIRST_REVIEWER = {"first_review": ("can_list", "can_decide")}
+FINAL_REVIEWER = {"final_review": ("can_list", "can_decide")}
+HISTORY = {"history": ("can_record",)}
+BACKLOG = {"backlog": ("can_index",)}
 # Consultation (§5.3): readers apply and read under their grants; department heads
 # and the archive decide; the archive keeps the register.
-READER = {"ConsultationView": ("can_list", "can_apply", "can_read", "can_document")}
-CONSULTATION_DEPARTMENT = {"ConsultationView": READER["ConsultationView"] + ("can_decide_department",)}
-CONSULTATION_ARCHIVE = {"ConsultationView": READER["ConsultationView"] + ("can_decide_archive", "can_register")}
+READER = {"consultation": ("can_list", "can_apply", "can_read", "can_document")}
+CONSULTATION_DEPARTMENT = {"consultation": READER["consultation"] + ("can_decide_department",)}
+CONSULTATION_ARCHIVE = {"consultation": READER["consultation"] + ("can_decide_archive", "can_register")}
 
 # role → {FAB view permission name: permissions}, for screens outside the dossier.
 OTHER_ACCESS = {
-    "clerk": {"DepartmentView": READ, "ReceiptView": MODIFY, **AUTHOR, **HISTORY, **READER},
-    "dept_head": {"DepartmentView": READ, "ReceiptView": READ, **AUTHOR, **FIRST_REVIEWER, **HISTORY, **BACKLOG,
+    "clerk": {"departments": READ, "collection_register": MODIFY, **AUTHOR, **HISTORY, **READER},
+    "dept_head": {"departments": READ, "collection_register": READ, **AUTHOR, **FIRST_REVIEWER, **HISTORY, **BACKLOG,
                   **CONSULTATION_DEPARTMENT},
     "hr_reviewer": {
-        "DepartmentView": MODIFY, "CodeItemView": READ, "ReceiptView": MODIFY,
-        "BatchAssessmentView": ("can_index", "can_save"),
+        "departments": MODIFY, "code_tables": READ, "collection_register": MODIFY,
+        "batch_assessment": ("can_index", "can_save"),
         **AUTHOR, **FINAL_REVIEWER, **HISTORY, **BACKLOG, **READER,
     },
-    "archivist": {"DepartmentView": READ, "CodeItemView": READ, "ReceiptView": READ, **HISTORY, **BACKLOG,
-                  **CONSULTATION_ARCHIVE, "BackupView": ("can_list", "can_request"),
-                  "AntivirusView": ("can_index",)},
-    # The unit head first-reviews what department heads may not read (models.reading.UNIT_FIRST_REVIEW).
-    "unit_head": {"DepartmentView": READ, **FIRST_REVIEWER, **HISTORY, **BACKLOG, **READER},
-    "inspector": {"DepartmentView": READ, **HISTORY, **READER},
+    "archivist": {"departments": READ, "code_tables": READ, "collection_register": READ, **HISTORY, **BACKLOG,
+                  **CONSULTATION_ARCHIVE, "backups": ("can_list", "can_request"),
+                  "antivirus": ("can_index",)},
+    # The unit head first-reviews what department heads may not read (sections declaring ``unit_first_review``).
+    "unit_head": {"departments": READ, **FIRST_REVIEWER, **HISTORY, **BACKLOG, **READER},
+    "inspector": {"departments": READ, **HISTORY, **READER},
     # Accounts belong to the system administrator ...
     "sysadmin": {
         # A lost authenticator: the reset is requested here and approved by a security officer.
         "UserDBModelView": DELETE + ("can_userinfo", "resetsecondfactor"),
         "ResetPasswordView": FORM,
-        "StaffDepartmentView": DELETE,
-        "PermissionRequestView": ("can_list",),
-        "DepartmentView": READ,
+        "staff_departments": DELETE,
+        "permission_requests": ("can_list",),
+        "departments": READ,
     },
     # ... roles and permissions to the security administrator ...
     "secadmin": {
         # Every change of a role (permissions, name, a copy's permissions, deletion) is a request.
         "RoleModelView": DELETE + ("copyrole",),
-        "PermissionRequestView": ("can_list", "can_approve"),
+        "permission_requests": ("can_list", "can_approve"),
         # A security administrator's password is reset by another one (security.accounts).
         "ResetPasswordView": FORM,
         "PermissionModelView": ("can_list",),
@@ -135,42 +140,29 @@ OTHER_ACCESS = {
     },
     # ... and the auditor reads, changing nothing.
     "auditor": {
-        "AuditEventView": ("can_list", "can_show", "can_verify"),
-        "PermissionRequestView": ("can_list",),
-        "StaffDepartmentView": READ,
+        "audit_trail": ("can_list", "can_show", "can_verify"),
+        "permission_requests": ("can_list",),
+        "staff_departments": READ,
         "UserDBModelView": READ,
         "RoleModelView": READ,
         "PermissionViewModelView": ("can_list",),
     },
-    "official": {**AUTHOR, "MyDossierView": ("can_index", "can_add", "can_change")},
+    "official": {**AUTHOR, "my_dossier": ("can_index", "can_add", "can_change")},
 }
-
-# FAB's own security screens and their menu entries.
-SECURITY_MENU = {
-    "UserDBModelView": ("List Users", "Security", "can_list"),
-    "RoleModelView": ("List Roles", "Security", "can_list"),
-    "PermissionModelView": ("Base Permissions", "Security", "can_list"),
-    "ViewMenuModelView": ("Views/Menus", "Security", "can_list"),
-    "PermissionViewModelView": ("Permission on Views/Menus", "Security", "can_list"),
-}
-
 
 def section_tier(role: str, model) -> tuple:
-    access = DOSSIER_ACCESS[role]
-    if model.section_key in access:
-        tier = access[model.section_key] or ()
+    if role in model.access:
+        tier = TIERS[model.access[role]]
     else:
-        tier = access.get(model.section_area) or ()
+        tier = DOSSIER_ACCESS[role].get(model.section_area) or ()
     if "can_show" in tier:
-        tier = tier + READ_EXTRAS.get(f"{model.__name__}View", ())
+        tier = tier + READ_EXTRAS.get(model.section_key, ())
     return tier
 
 
 def permissions_of(role: str) -> set[tuple[str, str]]:
     """Every (permission, view or menu) pair the role holds, menus included."""
-    from views import MENU
-
-    grants: dict[str, tuple] = {f"{m.__name__}View": section_tier(role, m) for m in DOSSIER_MODELS}
+    grants: dict[str, tuple] = {m.section_key: section_tier(role, m) for m in DOSSIER_MODELS}
     # Merged grant by grant: a role's own screens never take away what every account has.
     for access in (OWN_ACCOUNT, OTHER_ACCESS[role]):
         for view, perms in access.items():
@@ -179,11 +171,9 @@ def permissions_of(role: str) -> set[tuple[str, str]]:
         grants[SCOPE_VIEW] = (f"can_{ROLE_SCOPE[role]}",)
 
     pairs = {(perm, view) for view, perms in grants.items() for perm in perms}
-    menus = {**MENU, **SECURITY_MENU}
-    for view, perms in grants.items():
-        if view in menus and menus[view][2] in perms:
-            item, category, _entry = menus[view]
-            pairs |= {("menu_access", item), ("menu_access", category)}
+    for entry in (*menu.entries(), *menu.SECURITY):
+        if entry.opens in grants.get(entry.view, ()):
+            pairs |= {("menu_access", entry.name), ("menu_access", entry.category)}
     return pairs
 
 

@@ -1,9 +1,8 @@
-"""Menu wiring. Each registered view is recorded with its menu entry so that role
-data can grant the menu together with the view (security.roles)."""
+"""Menu wiring: a screen for every entry of the menu data (security.menu), and the
+sections' screens for the registered sections."""
 
-from flask_babel import lazy_gettext as _l
 
-from models import AREAS
+from security import menu
 
 from .account import AccountSecurityView
 from .antivirus import AntivirusView
@@ -13,77 +12,37 @@ from .permissions import PermissionRequestView
 from .admin import CodeItemView, DepartmentView, StaffDepartmentView
 from .catalogue import MaterialView, attached_to
 from .consultation import ConsultationView
-from .dossier import SECTION_VIEWS, OfficialView
+from .dossier import OfficialView, section_views
 from .collection import BacklogView, BatchAssessmentView, ReceiptView
 from .self_service import MyDossierView
 from .workflow import FinalReviewView, FirstReviewView, HistoryView, MyDraftsView, QueueCount
 
-AREA_ICONS = {
-    "career": "fa-briefcase",
-    "evaluation": "fa-check-square-o",
-    "training": "fa-graduation-cap",
-    "rewards": "fa-trophy",
-    "integrity": "fa-balance-scale",
-    "other": "fa-folder-open",
-    "catalogue": "fa-files-o",
-}
-
-# view class name → (menu item name, menu category name, permission that opens it)
-MENU: dict[str, tuple[str, str, str]] = {}
+SCREENS = (OfficialView, ReceiptView, MaterialView, ConsultationView, MyDraftsView, FirstReviewView, FinalReviewView,
+           BacklogView, BatchAssessmentView, MyDossierView, AccountSecurityView, PermissionRequestView,
+           AuditEventView, BackupView, AntivirusView, DepartmentView, StaffDepartmentView, CodeItemView)
+# Menu labels that count what waits for the signed-in user.
+COUNTED = {"first_review": "first", "final_review": "final"}
 
 
-def _add(appbuilder, view, name, label, category, category_label, icon="", category_icon=""):
-    appbuilder.add_view(
-        view, name, label=label, icon=icon, category=category,
-        category_label=category_label, category_icon=category_icon,
-    )
-    MENU[view.__name__] = (name, category, f"can_{view.default_view}")
+class MenuMismatch(RuntimeError):
+    pass
 
 
 def register_views(appbuilder):
+    sections = section_views()
     # The official page lists the dossier's documents beside its sections.
-    OfficialView.related_views = [*SECTION_VIEWS, MaterialView]
-    _add(appbuilder, OfficialView, "officials", _l("Officials"), "dossiers", _l("Dossiers"),
-         icon="fa-id-card", category_icon="fa-archive")
-    _add(appbuilder, ReceiptView, "collection_register", _l("Collection register"), "dossiers", _l("Dossiers"),
-         icon="fa-inbox")
-    for view in SECTION_VIEWS:
-        model = view.datamodel.obj
-        area = model.section_area
-        _add(appbuilder, view, model.section_key, model.section_label, area, AREAS[area],
-             icon="fa-file-text-o", category_icon=AREA_ICONS[area])
-    _add(appbuilder, MaterialView, "materials", _l("Materials"), "catalogue", AREAS["catalogue"],
-         icon="fa-file-pdf-o", category_icon=AREA_ICONS["catalogue"])
-    _add(appbuilder, ConsultationView, "consultation", _l("Consultation"), "dossiers", _l("Dossiers"),
-         icon="fa-book")
-    _add(appbuilder, MyDraftsView, "my_drafts", _l("My drafts"), "review", _l("Review"),
-         icon="fa-pencil-square-o", category_icon="fa-check-circle")
-    _add(appbuilder, FirstReviewView, "first_review", QueueCount(_l("First review"), "first"), "review",
-         _l("Review"), icon="fa-check")
-    _add(appbuilder, FinalReviewView, "final_review", QueueCount(_l("Final review"), "final"), "review",
-         _l("Review"), icon="fa-check-square")
-    _add(appbuilder, BacklogView, "backlog", _l("Backlog"), "review", _l("Review"), icon="fa-hourglass-half")
-    _add(appbuilder, BatchAssessmentView, "batch_assessment", _l("Annual assessment: batch entry"), "evaluation",
-         AREAS["evaluation"], icon="fa-table")
-    _add(appbuilder, MyDossierView, "my_dossier", _l("My dossier"), "self_service", _l("My dossier"),
-         icon="fa-user", category_icon="fa-user")
+    OfficialView.related_views = [*sections, MaterialView]
+    screens = {view.class_permission_name or view.__name__: view for view in (*SCREENS, *sections)}
+    for entry in menu.entries():
+        view = screens.get(entry.view)
+        if view is None or entry.opens != f"can_{view.default_view}":
+            raise MenuMismatch(f"menu entry {entry.name!r}: no screen {entry.view!r} opened by {entry.opens!r}")
+        label, category_icon = entry.label, menu.CATEGORIES[entry.category][1]
+        if entry.name in COUNTED:
+            label = QueueCount(label, COUNTED[entry.name])
+        appbuilder.add_view(view, entry.name, label=label, icon=entry.icon, category=entry.category,
+                            category_label=menu.CATEGORIES[entry.category][0], category_icon=category_icon)
     appbuilder.add_view_no_menu(HistoryView)
-    _add(appbuilder, AccountSecurityView, "account_security", _l("Account security"), "my_account",
-         _l("My account"), icon="fa-lock", category_icon="fa-user-circle")
-    # Under FAB's Security menu, beside the accounts and roles the auditor also reads.
-    _add(appbuilder, PermissionRequestView, "permission_requests", _l("Permission requests"), "Security",
-         _l("Security"), icon="fa-check-square-o")
-    _add(appbuilder, AuditEventView, "audit_trail", _l("Audit trail"), "Security", _l("Security"), icon="fa-history")
-    _add(appbuilder, BackupView, "backups", _l("Backups"), "keeping", _l("Archive keeping"), icon="fa-hdd-o",
-         category_icon="fa-shield")
-    _add(appbuilder, AntivirusView, "antivirus", _l("Virus scanning"), "keeping", _l("Archive keeping"),
-         icon="fa-bug")
-    _add(appbuilder, DepartmentView, "departments", _l("Departments"), "settings", _l("Settings"),
-         icon="fa-sitemap", category_icon="fa-wrench")
-    _add(appbuilder, StaffDepartmentView, "staff_departments", _l("Staff departments"), "settings",
-         _l("Settings"), icon="fa-users")
-    _add(appbuilder, CodeItemView, "code_tables", _l("Code tables"), "settings", _l("Settings"),
-         icon="fa-list")
     from flask import current_app as app
 
     app.jinja_env.globals["attached_to"] = attached_to

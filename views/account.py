@@ -11,6 +11,7 @@ from security import accounts, audit
 
 
 class AccountSecurityView(BaseView):
+    class_permission_name = "account_security"
     route_base = "/account"
     default_view = "index"
 

@@ -11,6 +11,7 @@ from .base import DossierInterface, DossierModelView
 
 
 class DepartmentView(DossierModelView):
+    class_permission_name = "departments"
     datamodel = DossierInterface(Department)
     list_title = show_title = _l("Departments")
     add_title = _l("Add department")
@@ -24,6 +25,7 @@ class DepartmentView(DossierModelView):
 
 class CodeItemView(DossierModelView):
     """Read-only: the tables are national standards shipped with the product."""
+    class_permission_name = "code_tables"
 
     datamodel = DossierInterface(CodeItem)
     base_permissions = ["can_list", "can_show"]
@@ -38,6 +40,7 @@ class CodeItemView(DossierModelView):
 
 class StaffDepartmentView(DossierModelView):
     """The system administrator places staff in departments; first review follows them."""
+    class_permission_name = "staff_departments"
 
     datamodel = DossierInterface(StaffDepartment)
     list_title = show_title = _l("Staff departments")

@@ -7,6 +7,7 @@ from jobs import antivirus
 
 
 class AntivirusView(BaseView):
+    class_permission_name = "antivirus"
     route_base = "/antivirus"
     default_view = "index"
 

@@ -62,6 +62,7 @@ def chain_status():
 
 
 class AuditEventView(DossierModelView):
+    class_permission_name = "audit_trail"
     datamodel = _AuditInterface(AuditEvent)
     # Read-only by construction; the database refuses changes anyway.
     base_permissions = ["can_list", "can_show", "can_verify"]

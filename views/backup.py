@@ -37,6 +37,7 @@ def target_summaries(configured: list[str]) -> list[dict]:
 
 
 class BackupView(BaseView):
+    class_permission_name = "backups"
     route_base = "/backups"
     default_view = "list"
 

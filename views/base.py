@@ -23,7 +23,7 @@ from wtforms.validators import DataRequired, Optional, StopValidation
 
 from models.db import db
 from models import DOSSIER_MODELS, codes, validation, workflow
-from models.labels import LABELS
+from models.labels import labels_of
 from security import request_state, scope
 
 from . import submissions
@@ -62,10 +62,11 @@ def _has_rules(column) -> bool:
 def metadata_attrs(model) -> dict:
     """FAB view attributes derived from the model's columns."""
     columns = model.__table__.columns
+    labels = labels_of(model)
     code_columns = {c.key: c.info["code_table"] for c in columns if "code_table" in c.info}
     form_fields = {
         key: SelectField(
-            LABELS.get(key, key),
+            labels.get(key, key),
             choices=codes.choices(table),
             coerce=lambda value: value or None,
             validators=[Optional() if columns[key].nullable else DataRequired()],
@@ -74,7 +75,7 @@ def metadata_attrs(model) -> dict:
         for key, table in code_columns.items()
     }
     search_fields = {
-        key: SelectField(LABELS.get(key, key), choices=codes.choices(table), widget=Select2Widget())
+        key: SelectField(labels.get(key, key), choices=codes.choices(table), widget=Select2Widget())
         for key, table in code_columns.items()
     }
     formatters = {key: (lambda code, t=table: codes.name(t, code)) for key, table in code_columns.items()}
@@ -85,7 +86,7 @@ def metadata_attrs(model) -> dict:
         if "plain" in column.info:
             field_class = TextAreaField if column.info.get("text") else StringField
             required = DataRequired() if column.info.get("required") else Optional()
-            form_fields[column.key] = field_class(LABELS.get(column.key, column.key), validators=[required, rules])
+            form_fields[column.key] = field_class(labels.get(column.key, column.key), validators=[required, rules])
     relationships = model.__mapper__.relationships
     if "official" in relationships:
         form_fields["official"] = official_field(model)
@@ -93,7 +94,7 @@ def metadata_attrs(model) -> dict:
             if name != "official" and "official_id" in relation.mapper.columns and not relation.uselist:
                 form_fields[name] = same_official_field(model, name)
     return {
-        "label_columns": dict(LABELS),
+        "label_columns": labels,
         "formatters_columns": formatters,
         "add_form_extra_fields": form_fields,
         "edit_form_extra_fields": form_fields,
@@ -136,7 +137,7 @@ def official_field(model):
             return []
         return list(db.session.scalars(select(Official).where(Official.id == official_id)))
 
-    return QuerySelectField(LABELS.get("official", "official"), query_func=chosen, get_pk_func=lambda o: o.id,
+    return QuerySelectField(labels_of(model).get("official", "official"), query_func=chosen, get_pk_func=lambda o: o.id,
                             validators=[DataRequired()], widget=Select2Widget(),
                             description=_l("Open the official's page and add the record from there."))
 
@@ -155,7 +156,7 @@ def same_official_field(model, name: str):
             return []
         return list(db.session.scalars(select(target).where(target.official_id == official_id)))
 
-    return QuerySelectField(LABELS.get(name, name), query_func=chosen, get_pk_func=lambda o: o.id,
+    return QuerySelectField(labels_of(model).get(name, name), query_func=chosen, get_pk_func=lambda o: o.id,
                             allow_blank=True, validators=[Optional()], widget=Select2Widget())
 
 

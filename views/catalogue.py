@@ -131,6 +131,7 @@ def document_response(body, media_type: str, disposition: str, policy: str = DOC
 
 class MaterialView(RecordView):
     datamodel = DossierInterface(Material)
+    class_permission_name = Material.section_key
     list_title = _l("Materials")
     show_title = _l("Material")
     add_title = _l("File a document")
@@ -238,7 +239,7 @@ class MaterialView(RecordView):
             total_pages=sum(group["pages"] for group in groups), total=len(shown),
             printed_at=datetime.now(), printed_by=g.user, labels=LABELS,
             html_lang={"zh": "zh-CN", "zh_Hant": "zh-Hant", "en": "en"}.get(codes.current_locale(), "zh-CN"),
-            can_add=self.appbuilder.sm.has_access("can_add", "MaterialView"),
+            can_add=self.appbuilder.sm.has_access("can_add", Material.section_key),
         )
 
 
@@ -254,7 +255,7 @@ def attached_to(table: str, record_id) -> dict:
     ).all()
     record = db.session.get(model, record_id, execution_options={"include_pending": True})
     attach_url = None
-    if record is not None and current_app.appbuilder.sm.has_access("can_add", "MaterialView"):
+    if record is not None and current_app.appbuilder.sm.has_access("can_add", Material.section_key):
         attach_url = url_for("MaterialView.add", _flt_0_official=record.official_id, record=f"{table}:{record_id}")
     return {"materials": [m for m in materials if may_read(m)], "attach_url": attach_url}
 

@@ -23,6 +23,7 @@ from .workflow import row_of
 
 class ReceiptView(DossierModelView):
     """Material is logged when it arrives; entries made from a receipt link back to it."""
+    class_permission_name = "collection_register"
 
     datamodel = DossierInterface(CollectionReceipt)
     list_title = show_title = _l("Collection register")
@@ -104,6 +105,7 @@ def department_of(item) -> str:
 
 class BacklogView(BaseView):
     """What is overdue, by department (§3.2 及时录入, 不得积压)."""
+    class_permission_name = "backlog"
 
     route_base = "/backlog"
     default_view = "index"
@@ -127,6 +129,7 @@ class BacklogView(BaseView):
 
 class BatchAssessmentView(BaseView):
     """HR enters one year's annual assessment results for a department at once (§7.1.2)."""
+    class_permission_name = "batch_assessment"
 
     route_base = "/assessments/batch"
     default_view = "index"

@@ -62,6 +62,7 @@ def _date(value):
 
 
 class ConsultationView(BaseView):
+    class_permission_name = "consultation"
     route_base = "/consultation"
     default_view = "list"
 

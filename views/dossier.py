@@ -5,7 +5,7 @@ from flask_appbuilder import expose, has_access
 from flask_babel import lazy_gettext as _l
 
 from models.db import db
-from models import SECTIONS, Official, workflow
+from models import SECTIONS, Material, Official, workflow
 
 from security import request_state, scope
 
@@ -34,10 +34,15 @@ def content_columns(model) -> list[str]:
 
 
 def section_view(model) -> type:
+    """The screen of one registered section, made once per section."""
+    if model in _SECTION_VIEWS:
+        return _SECTION_VIEWS[model]
     content = content_columns(model)
     # Encrypted fields cannot be searched by the database.
     encrypted = {c.key for c in model.__table__.columns if "plain" in c.info}
     attrs = {
+        # Permissions are named by the section key, whatever the Python class is called.
+        "class_permission_name": model.section_key,
         "datamodel": DossierInterface(model),
         "list_title": model.section_label,
         "show_title": model.section_label,
@@ -50,16 +55,23 @@ def section_view(model) -> type:
         "edit_columns": [*content, *SOURCE_COLUMNS],
         # Not "official": its filter would offer every official in a select (the
         # official page lists their records instead).
-        "search_columns": [c for c in content if c != "training" and c not in encrypted],
+        "search_columns": list(model.search_columns) if model.search_columns is not None
+        else [c for c in content if c != "training" and c not in encrypted],
         "base_order": (model.order_by[0], "desc"),
         "show_template": "dossier/record_show.html",
         "extra_args": {"history_table": model.__tablename__},
         **metadata_attrs(model),
     }
-    return type(f"{model.__name__}View", (RecordView,), attrs)
+    view = _SECTION_VIEWS[model] = type(f"{model.__name__}View", (RecordView,), attrs)
+    return view
 
 
-SECTION_VIEWS = tuple(section_view(model) for model in SECTIONS)
+_SECTION_VIEWS: dict[type, type] = {}
+
+
+def section_views() -> list[type]:
+    """A screen for every registered section, in registry order."""
+    return [section_view(model) for model in SECTIONS]
 
 BASIC_COLUMNS = [
     "name", "gender", "birth_date", "ethnicity", "native_place", "political_status",
@@ -73,6 +85,7 @@ class OfficialView(RecordView):
     """The official page: basic information, then every section on its own tab."""
 
     datamodel = DossierInterface(Official)
+    class_permission_name = Official.section_key
     list_title = _l("Officials")
     show_title = _l("Official's dossier")
     add_title = _l("Add official")
@@ -88,7 +101,8 @@ class OfficialView(RecordView):
         (_l("Source and entry"), {"fields": [*SOURCE_COLUMNS, *ENTRY_COLUMNS]}),
     ]
     base_order = ("name", "asc")
-    related_views = list(SECTION_VIEWS)
+    # Every section's tab, and the catalogue's (set when the views are registered).
+    related_views: list = []
     show_template = "dossier/official_show.html"
 
     @expose("/show/<pk>", methods=["GET"])
@@ -116,7 +130,7 @@ class OfficialView(RecordView):
             pending=pending,
             history_url=url_for("HistoryView.record", table="official", record_id=pk),
             catalogue_url=url_for("MaterialView.catalogue", official_id=pk)
-            if not pending and self.appbuilder.sm.has_access("can_catalogue", "MaterialView") else None,
+            if not pending and self.appbuilder.sm.has_access("can_catalogue", Material.section_key) else None,
         )
 
     def _addable_sections(self, pk):
@@ -125,7 +139,7 @@ class OfficialView(RecordView):
         return [
             (view.datamodel.obj.section_label, url_for(f"{view.__name__}.add", _flt_0_official=pk))
             for view in self.related_views
-            if sm.has_access("can_add", view.__name__)
+            if sm.has_access("can_add", view.class_permission_name)
         ]
 
 

@@ -49,6 +49,7 @@ def describe(sm, req: PermissionRequest) -> dict:
 
 
 class PermissionRequestView(BaseView):
+    class_permission_name = "permission_requests"
     route_base = "/permissionrequests"
     default_view = "list"
 
@@ -62,7 +63,7 @@ class PermissionRequestView(BaseView):
             "dossier/permission_requests.html",
             pending=[describe(sm, r) for r in approvals.pending(db.session)],
             decided=[describe(sm, r) for r in decided],
-            may_approve=sm.has_access("can_approve", "PermissionRequestView"), kinds=KINDS,
+            may_approve=sm.has_access("can_approve", "permission_requests"), kinds=KINDS,
         )
 
     @expose("/<int:request_id>/decide", methods=["POST"])

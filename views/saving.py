@@ -76,7 +76,7 @@ class SavingForms:
         try:
             form.populate_obj(item)
             (self.pre_add if is_created else self.pre_update)(item)
-            if not isinstance(item, DOSSIER_MODELS):
+            if not isinstance(item, tuple(DOSSIER_MODELS)):
                 # Dossier records are checked whole by pre_add/pre_update.
                 errors = validation.duplicates(item, db.session)
                 if errors:

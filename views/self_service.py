@@ -40,6 +40,7 @@ def own_official() -> Official:
 
 
 class MyDossierView(BaseView):
+    class_permission_name = "my_dossier"
     route_base = "/mydossier"
     default_view = "index"
 

@@ -15,7 +15,7 @@ from sqlalchemy_continuum import version_class
 
 from models.db import db
 from models import BY_TABLE, ChangeRequest, Material, Official, ReviewDecision, codes, validation, workflow
-from models.labels import LABELS, label
+from models.labels import labels_of
 from security import request_state, scope
 
 
@@ -41,7 +41,8 @@ def display(model, key, value) -> str:
 
 def field_label(model, key) -> str:
     """A column's label; a foreign key is labelled as its relation (official_id → 官员)."""
-    return label(key[:-3] if key.endswith("_id") and key[:-3] in LABELS else key)
+    labels = labels_of(model)
+    return str(labels.get(key[:-3] if key.endswith("_id") and key[:-3] in labels else key, key))
 
 
 @dataclass
@@ -144,6 +145,7 @@ def report(done: int, problems: list[str]) -> None:
 
 class MyDraftsView(BaseView):
     """The author's pending work: drafts (with any rejection reason) and what is under review."""
+    class_permission_name = "my_drafts"
 
     route_base = "/mydrafts"
     default_view = "list"
@@ -200,10 +202,12 @@ class ReviewQueueView(BaseView):
 
 
 class FirstReviewView(ReviewQueueView):
+    class_permission_name = "first_review"
     route_base = "/review/first"
 
 
 class FinalReviewView(ReviewQueueView):
+    class_permission_name = "final_review"
     route_base = "/review/final"
     stage = "final"
     approve, reject = "final_approve", "final_reject"
@@ -232,6 +236,7 @@ class QueueCount:
 
 class HistoryView(BaseView):
     """Every version of a record with who changed what, and every review decision (§7.3)."""
+    class_permission_name = "history"
 
     route_base = "/history"
 
@@ -239,7 +244,7 @@ class HistoryView(BaseView):
     @has_access
     def record(self, table, record_id):
         model = BY_TABLE.get(table)
-        if model is None or not self.appbuilder.sm.has_access("can_show", f"{model.__name__}View"):
+        if model is None or not self.appbuilder.sm.has_access("can_show", model.section_key):
             abort(404)
         scope.guard(model, record_id)
         record = db.session.get(model, record_id, execution_options={"include_pending": True})

@@ -63,7 +63,7 @@ def test_init_keeps_grants_the_security_administrator_added(fresh_app):
         initialise()
         sm = fresh_app.appbuilder.sm
         inspector = sm.find_role("inspector")
-        extra = sm.find_permission_view_menu("can_list", "WorkExperienceView")
+        extra = sm.find_permission_view_menu("can_list", "work_experience")
         sm.add_permission_role(inspector, extra)
         initialise()
         db.session.expire_all()

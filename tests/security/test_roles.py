@@ -7,8 +7,8 @@ from flask import url_for
 
 from models import SECTIONS
 from models.career import WorkExperience
-from security.roles import ROLE_LABELS, SECURITY_MENU, permissions_of
-from views import MENU
+from security import menu
+from security.roles import ROLE_LABELS, permissions_of
 from tests.apps import ROLE_KEYS
 
 
@@ -20,12 +20,12 @@ def menu_links(html: str) -> set[str]:
 def expected_menu_links(app, role: str) -> set[str]:
     """The list screens whose permission and menu entry the role data grants."""
     grants = permissions_of(role)
-    menus = {**MENU, **SECURITY_MENU}
+    entries = {entry.view: entry for entry in (*menu.entries(), *menu.SECURITY)}
     links = set()
     with app.test_request_context():
         for view in app.appbuilder.baseviews:
-            entry = menus.get(view.class_permission_name)
-            if entry and (entry[2], view.class_permission_name) in grants and ("menu_access", entry[0]) in grants:
+            entry = entries.get(view.class_permission_name)
+            if entry and (entry.opens, view.class_permission_name) in grants and ("menu_access", entry.name) in grants:
                 links.add(url_for(f"{view.endpoint}.{view.default_view}"))
     return links
 
@@ -72,12 +72,12 @@ def test_list_buttons_match_permissions(app, login_as, make_record, role):
     client = login_as(role)
     grants = permissions_of(role)
     response = client.get("/workexperienceview/list/")
-    if ("can_list", "WorkExperienceView") not in grants:
+    if ("can_list", "work_experience") not in grants:
         assert response.status_code in (302, 403)
         return
     html = response.get_data(as_text=True)
     for permission, shown in BUTTONS.items():
-        assert shown(html, "workexperienceview") == ((permission, "WorkExperienceView") in grants), permission
+        assert shown(html, "workexperienceview") == ((permission, "work_experience") in grants), permission
 
 
 def test_clerk_adds_to_the_integrity_file_but_cannot_read_it(login_as):

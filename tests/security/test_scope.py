@@ -62,7 +62,7 @@ def clerks_may_delete(app, db):
     from flask_appbuilder.security.sqla.models import PermissionView, Role
 
     sm = app.appbuilder.sm
-    role, grant = sm.find_role("clerk"), sm.find_permission_view_menu("can_delete", "WorkExperienceView")
+    role, grant = sm.find_role("clerk"), sm.find_permission_view_menu("can_delete", "work_experience")
     assert grant is not None and grant not in role.permissions
     sm.add_permission_role(role, grant)
     yield

@@ -34,7 +34,7 @@ def pending_request(app, db, login_as):
     only another security administrator may approve."""
     role = role_named(app, "inspector")
     before = [p.id for p in role.permissions]
-    extra = app.appbuilder.sm.find_permission_view_menu("can_list", "AuditEventView")
+    extra = app.appbuilder.sm.find_permission_view_menu("can_list", "audit_trail")
     login_as("secadmin").post(f"/roles/edit/{role.id}", data={
         "name": role.name, "permissions": [str(i) for i in before + [extra.id]]})
     request = db.session.scalars(select(PermissionRequest).order_by(PermissionRequest.id.desc())).first()
@@ -247,7 +247,7 @@ def test_no_account_may_hold_two_officers_duties(app, db, login_as, make_user):
 
 def test_a_role_given_another_officers_permission_is_refused_for_its_holders(app, db, login_as):
     role = role_named(app, "auditor")
-    approve = app.appbuilder.sm.find_permission_view_menu("can_approve", "PermissionRequestView")
+    approve = app.appbuilder.sm.find_permission_view_menu("can_approve", "permission_requests")
     client = login_as("secadmin")
     client.get("/lang/en")
     page = client.post(f"/roles/edit/{role.id}", follow_redirects=True, data={

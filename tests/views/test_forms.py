@@ -26,7 +26,7 @@ def author_role(model) -> str:
     """The first role the role data allows both to add and to edit the section's records."""
     from security.roles import permissions_of
 
-    view = f"{model.__name__}View"
+    view = model.section_key
     return next(r for r in ROLE_KEYS if {("can_add", view), ("can_edit", view)} <= permissions_of(r))
 
 

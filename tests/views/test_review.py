@@ -208,7 +208,7 @@ def test_history_of_a_section_the_reader_may_not_read_is_refused(login_as, make_
 def test_integrity_file_entries_go_to_the_unit_head_not_to_a_head_who_may_not_read_them(
         db, login_as, factory, make_official):
     """A clerk may add to the integrity file but not read it, nor may the department head;
-    the first review of it is the unit head's (models.reading.UNIT_FIRST_REVIEW)."""
+    the first review of it is the unit head's (``unit_first_review`` on the section)."""
     from models.integrity_file import IntegrityRisk
 
     official_row, row = sample_rows(factory)["integrity_risk"]

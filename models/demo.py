@@ -1,0 +1,87 @@
+"""Demonstration data for one official, as each section declares it (``Section.demo``).
+
+``flask dossier seed`` builds a dossier by asking every registered section for its rows
+(jobs.seed); a section that tells no story of its own gets one row of plausible values
+read off its columns, so a new section is seeded the day it is declared.
+"""
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import Date, Integer, String, Text
+
+PLACES = ("北京市", "上海市", "江苏南京", "浙江杭州", "山东济南", "湖北武汉", "广东广州", "四川成都",
+          "陕西西安", "新疆乌鲁木齐", "新疆伊宁", "西藏拉萨", "辽宁沈阳", "黑龙江哈尔滨", "福建福州")
+SCHOOLS = ("北京大学", "清华大学", "中国人民大学", "复旦大学", "南京大学", "武汉大学", "中山大学",
+           "四川大学", "西安交通大学", "新疆大学", "中央民族大学", "中共中央党校（国家行政学院）")
+HIGH_SCHOOLS = ("市第一中学", "市实验中学", "县第二中学", "师范大学附属中学")
+MAJORS = ("法学", "汉语言文学", "经济学", "行政管理", "计算机科学与技术", "会计学", "公共管理", "历史学")
+POSTS = ("科员", "副主任科员", "主任科员", "副处长", "处长", "副主任", "主任", "一级调研员", "二级调研员")
+TRAININGS = ("处级干部任职培训班", "公务员初任培训", "党的理论专题培训班", "数字政府建设专题研讨班",
+             "依法行政能力提升培训", "保密知识培训")
+REWARDS = (("优秀公务员", "本单位"), ("嘉奖", "本单位"), ("三等功", "市人力资源和社会保障局"),
+           ("优秀共产党员", "机关党委"), ("先进工作者", "市人民政府"))
+PROJECTS = ("年度重点工作专项考核", "脱贫攻坚专项考核", "营商环境优化专项考核", "数字化改革专项考核")
+GRADES = [("1", 15), ("2", 80), ("3", 4), ("4", 1)]
+
+# Columns every section record has (models.base), filled by the seed itself.
+COMMON = frozenset({
+    "id", "official_id", "receipt_id", "source_channel", "source_department_id", "received_on",
+    "review_state", "entered_at", "entered_by_id", "changed_at", "changed_by_id",
+})
+
+
+def weighted(rng: random.Random, pairs):
+    codes, weights = zip(*pairs)
+    return rng.choices(codes, weights)[0]
+
+
+def random_day(rng: random.Random, start: date, end: date) -> date:
+    if end <= start:
+        return start
+    return start + timedelta(days=rng.randrange((end - start).days + 1))
+
+
+@dataclass
+class DemoDossier:
+    """One official being seeded: the rows a section adds may read (and amend) the official's."""
+
+    rng: random.Random
+    today: date
+    official: dict
+    extras: dict = field(default_factory=dict)
+
+    @property
+    def birth(self) -> date:
+        return self.official["birth_date"]
+
+    @property
+    def work_start(self) -> date:
+        return self.official["work_start_date"]
+
+    def day(self, start: date | None = None, end: date | None = None) -> date:
+        return random_day(self.rng, start or self.work_start, end or self.today)
+
+    def plausible_row(self, model) -> dict:
+        """Values every column's type and rules accept: codes from their table, dates in
+        the working life (a later date after the one it must follow), numbers in range."""
+        from . import codes
+
+        row, dates = {}, {}
+        for column in model.__table__.columns:
+            if column.key in COMMON or column.key.endswith("_index") or column.foreign_keys:
+                continue
+            info = column.info
+            if "code_table" in info:
+                row[column.key] = next(iter(codes.table(info["code_table"])), None)
+            elif "plain" in info or isinstance(column.type, (String, Text)):
+                length = getattr(column.type, "length", None) or 200
+                row[column.key] = "示例"[:length]
+            elif isinstance(column.type, Date):
+                after = dates.get(info.get("after"))
+                row[column.key] = dates[column.key] = self.day(after) if after else self.day(end=self.today - timedelta(days=30))
+            elif isinstance(column.type, Integer):
+                low, _high = info.get("range", (1, 1))
+                row[column.key] = self.today.year - 1 if info.get("year") else low
+        return row

@@ -1,0 +1,83 @@
+"""The menu as data: what each entry opens, where it sits, and the permission that shows it.
+
+FAB shows a menu entry to whoever holds ``menu_access`` on the entry and on its
+category; role data (security.roles) grants those together with the permission that
+opens the entry's screen, so nobody sees an entry that leads to a refusal. The sections'
+entries come from the section registry, under their area; ``views`` registers a screen
+for every entry (and refuses to start if an entry names a screen it does not have).
+"""
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+from models.sections import AREAS, SECTIONS
+
+CATEGORIES = {
+    "dossiers": (_l("Dossiers"), "fa-archive"),
+    "career": (AREAS["career"], "fa-briefcase"),
+    "evaluation": (AREAS["evaluation"], "fa-check-square-o"),
+    "training": (AREAS["training"], "fa-graduation-cap"),
+    "rewards": (AREAS["rewards"], "fa-trophy"),
+    "integrity": (AREAS["integrity"], "fa-balance-scale"),
+    "other": (AREAS["other"], "fa-folder-open"),
+    "catalogue": (AREAS["catalogue"], "fa-files-o"),
+    "review": (_l("Review"), "fa-check-circle"),
+    "self_service": (_l("My dossier"), "fa-user"),
+    "my_account": (_l("My account"), "fa-user-circle"),
+    # FAB's own category: its user and role screens sit here too (SECURITY below).
+    "Security": (_l("Security"), ""),
+    "keeping": (_l("Archive keeping"), "fa-shield"),
+    "settings": (_l("Settings"), "fa-wrench"),
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str  # the menu item's name (FAB's view menu), also its screen's permission name
+    label: object
+    category: str
+    icon: str = ""
+    opens: str = "can_list"
+    # The screen's permission name where it differs from the item's.
+    screen: str | None = None
+
+    @property
+    def view(self) -> str:
+        return self.screen or self.name
+
+
+def entries() -> list[Entry]:
+    """Every entry in menu order, the registered sections under their areas."""
+    sections = [Entry(m.section_key, m.section_label, m.section_area, "fa-file-text-o") for m in SECTIONS]
+    return [
+        Entry("officials", _l("Officials"), "dossiers", "fa-id-card", screen="basic"),
+        Entry("collection_register", _l("Collection register"), "dossiers", "fa-inbox"),
+        *sections,
+        Entry("materials", _l("Materials"), "catalogue", "fa-file-pdf-o", screen="material"),
+        Entry("consultation", _l("Consultation"), "dossiers", "fa-book"),
+        Entry("my_drafts", _l("My drafts"), "review", "fa-pencil-square-o"),
+        Entry("first_review", _l("First review"), "review", "fa-check"),
+        Entry("final_review", _l("Final review"), "review", "fa-check-square"),
+        Entry("backlog", _l("Backlog"), "review", "fa-hourglass-half", "can_index"),
+        Entry("batch_assessment", _l("Annual assessment: batch entry"), "evaluation", "fa-table", "can_index"),
+        Entry("my_dossier", _l("My dossier"), "self_service", "fa-user", "can_index"),
+        Entry("account_security", _l("Account security"), "my_account", "fa-lock", "can_index"),
+        Entry("permission_requests", _l("Permission requests"), "Security", "fa-check-square-o"),
+        Entry("audit_trail", _l("Audit trail"), "Security", "fa-history"),
+        Entry("backups", _l("Backups"), "keeping", "fa-hdd-o"),
+        Entry("antivirus", _l("Virus scanning"), "keeping", "fa-bug", "can_index"),
+        Entry("departments", _l("Departments"), "settings", "fa-sitemap"),
+        Entry("staff_departments", _l("Staff departments"), "settings", "fa-users"),
+        Entry("code_tables", _l("Code tables"), "settings", "fa-list"),
+    ]
+
+
+# FAB's own security screens and their menu entries (registered by FAB itself).
+SECURITY = [
+    Entry("List Users", "", "Security", screen="UserDBModelView"),
+    Entry("List Roles", "", "Security", screen="RoleModelView"),
+    Entry("Base Permissions", "", "Security", screen="PermissionModelView"),
+    Entry("Views/Menus", "", "Security", screen="ViewMenuModelView"),
+    Entry("Permission on Views/Menus", "", "Security", screen="PermissionViewModelView"),
+]
