@@ -92,7 +92,7 @@ def test_two_schedulers_started_apart_run_each_slot_once(app, db, probe, monkeyp
         for sched in schedulers.values():
             sched.shutdown()
         with second.app_context():
-            from app.extensions import db as second_db
+            from models.db import db as second_db
 
             second_db.session.remove()
             second_db.engine.dispose()

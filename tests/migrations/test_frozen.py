@@ -44,7 +44,7 @@ def test_nothing_but_migrations_imports_the_frozen_code():
 def at_0002(databases):
     application = make_app(databases.new("frozen"))
     with application.app_context():
-        from app.extensions import db
+        from models.db import db
 
         directory = application.extensions["migrate"].directory
         flask_migrate.upgrade(directory=directory, revision="0002")

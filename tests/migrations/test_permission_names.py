@@ -11,7 +11,7 @@ from tests.conftest import make_app
 def test_grants_on_a_section_screen_move_to_its_section_key_with_their_ids(databases):
     app = make_app(databases.new("rename"))
     with app.app_context():
-        from app.extensions import db
+        from models.db import db
 
         directory = app.extensions["migrate"].directory
         flask_migrate.upgrade(directory=directory, revision="0010")

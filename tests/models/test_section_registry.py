@@ -55,6 +55,10 @@ def _child(url: str, directory: str) -> None:
     os.environ["DOSSIER_INSTANCE_DIR"] = directory
     import flask_migrate
     import sqlalchemy as sa
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
+
+    from migrations.sections import create_section_table
 
     import models  # noqa: F401
     from tests.conftest import make_app, sign_in
@@ -66,7 +70,7 @@ def _child(url: str, directory: str) -> None:
     app = make_app(url, RATELIMIT_ENABLED=False)
     found = {}
     with app.app_context():
-        from app.extensions import db
+        from models.db import db
         from jobs.backup.database import take
         from jobs.seed import seed
         from jobs.setup import initialise
@@ -75,12 +79,12 @@ def _child(url: str, directory: str) -> None:
         from security.roles import permissions_of
 
         flask_migrate.upgrade(directory=app.extensions["migrate"].directory, revision="heads")
-        # What a migration of the section would do (one table, its versions, change tracking).
+        # The section's migration: one call (its table, versions, index and change tracking).
         tables = [hobby.__table__, version_class(hobby).__table__]
         with db.engine.begin() as conn:
-            for table in tables:
-                table.create(conn)
-            tracking.install(conn, {t.name: [c.name for c in t.primary_key.columns] for t in tables})
+            create_section_table(Operations(MigrationContext.configure(conn)), "hobby",
+                                 sa.Column("pastime", sa.String(length=100), nullable=False),
+                                 sa.Column("since", sa.Date(), nullable=True))
         initialise()
 
         item = app.appbuilder.menu.find("hobby")
