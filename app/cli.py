@@ -50,6 +50,17 @@ def seed(officials, demo_password, rng_seed, if_empty):
     click.echo(f"seeded {officials} officials, {rows} rows in {result['seconds']:.1f}s")
 
 
+@dossier.command("route-matrix", help="Rewrite security/route_access.csv from the role data, for review.")
+@with_appcontext
+def route_matrix():
+    from flask import current_app
+
+    from security import route_matrix as matrix
+
+    matrix.write(matrix.derive(current_app))
+    click.echo(f"wrote {matrix.PATH}: review the diff (git diff {matrix.PATH.name})")
+
+
 from jobs.antivirus import antivirus  # noqa: E402
 from jobs.audit import audit  # noqa: E402
 from jobs.backup.commands import backup_command, restore_command, restore_test_command, snapshots_command  # noqa: E402

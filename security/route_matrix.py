@@ -5,7 +5,7 @@ roles; ``anonymous`` for routes open to everybody, an empty list for routes no
 role may use). ``tests/security/test_route_matrix.py`` walks ``app.url_map`` and
 fails on a route missing from the file and on any role that reaches a route the
 file does not grant it, over HTTP. After a deliberate change of views or role
-data, ``python -m security.route_matrix`` rewrites the file from the role data
+data, ``flask --app app dossier route-matrix`` rewrites the file from the role data
 for review (the diff is the change of access).
 """
 
@@ -70,11 +70,3 @@ def write(rows) -> None:
         writer.writeheader()
         writer.writerows(rows)
 
-
-if __name__ == "__main__":
-    from app import create_app
-
-    application = create_app()
-    with application.app_context():
-        write(derive(application))
-    print(f"wrote {PATH}")
