@@ -123,7 +123,7 @@ def test_a_backup_killed_halfway_is_a_failure_and_leaves_the_earlier_snapshots_g
     libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     process = subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "app", "dossier", "backup", "--full"],
-        env=_subprocess_config(app, tmp_path), cwd=Path(__file__).resolve().parents[2],
+        env=_subprocess_config(app, tmp_path), cwd=Path(__file__).resolve().parents[3],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
     )
     deadline = time.monotonic() + 120
