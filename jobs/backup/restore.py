@@ -25,9 +25,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
+from sqlalchemy_utils import create_database
 
 from app.extensions import db
 from config import database_url
+from jobs.setup import ensure_database
 from models.backup import RestoreTest
 
 from . import database, keyrings, manifest
@@ -140,6 +142,8 @@ def restore(target: str, snapshot: str, into: Path, into_database: str | None = 
         raise RestoreProblem("restic", error=str(error))
     chain = chain_of(snapshots, snapshot)
     url = database_url(into_database) if into_database else f"sqlite:///{into / 'dossier.db'}"
+    if make_url(url).get_backend_name() == "postgresql":
+        ensure_database(url)  # a new server has no database of that name yet
     if not _database_empty(url):
         raise RestoreProblem("not_empty", database=make_url(url).database)
 
@@ -368,14 +372,13 @@ def scratch_database() -> str | None:
     wanted = current_app.config.get("RESTORE_TEST_DATABASE_URL")
     scratch = make_url(database_url(wanted)) if wanted else url.set(database=f"{url.database}_restore_test")
     drop_database(scratch)
-    server = create_engine(scratch.set(database="postgres"), isolation_level="AUTOCOMMIT", poolclass=NullPool)
-    with server.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{scratch.database}"'))
-    server.dispose()
+    create_database(scratch)
     return scratch.render_as_string(hide_password=False)
 
 
 def drop_database(url) -> None:
+    # Not sqlalchemy-utils' drop_database: it neither tolerates a missing database nor
+    # ends the sessions a failed restore test may have left open (WITH (FORCE)).
     url = make_url(url)
     server = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT", poolclass=NullPool)
     with server.connect() as conn:
