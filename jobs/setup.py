@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 import flask_migrate
 from flask import current_app
 from sqlalchemy import delete, select
+from sqlalchemy_utils import create_database, database_exists
 
 from models.db import db
 from models import codes
@@ -44,8 +45,18 @@ def load_code_tables(report: InitReport) -> None:
         report.code_items_removed += 1
 
 
+def ensure_database(url) -> bool:
+    """Create the database if it is not there (PostgreSQL: on its server, which needs the
+    CREATEDB right; SQLite: the file); True if it was created."""
+    if database_exists(url):
+        return False
+    create_database(url)
+    return True
+
+
 def initialise() -> InitReport:
     """Bring the database to the current schema, reference data and role grants."""
+    ensure_database(db.engine.url)
     flask_migrate.upgrade(directory=current_app.extensions["migrate"].directory, revision="heads")
     report = InitReport()
     load_code_tables(report)

@@ -22,6 +22,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 from config import database_url
+from jobs.setup import ensure_database
 from security import audit
 
 from . import database, keyrings, manifest
@@ -134,6 +135,8 @@ def restore(target: str, snapshot: str, into: Path, into_database: str | None = 
         raise RestoreProblem("restic", error=str(error))
     chain = chain_of(snapshots, snapshot)
     url = database_url(into_database) if into_database else f"sqlite:///{into / 'dossier.db'}"
+    if make_url(url).get_backend_name() == "postgresql":
+        ensure_database(url)  # a new server has no database of that name yet
     if not _database_empty(url):
         raise RestoreProblem("not_empty", database=make_url(url).database)
 

@@ -68,3 +68,24 @@ def test_init_keeps_grants_the_security_administrator_added(fresh_app):
         initialise()
         db.session.expire_all()
         assert extra in sm.find_role("inspector").permissions
+
+
+def test_init_creates_a_database_that_is_not_there(databases):
+    """``dossier init`` on a server (or a path) where the database does not exist yet."""
+    from sqlalchemy_utils import database_exists, drop_database
+
+    url = databases.new("absent")
+    if databases.kind == "postgresql":
+        drop_database(url)
+    assert not database_exists(url)
+    application = make_app(url)
+    try:
+        result = application.test_cli_runner().invoke(args=["dossier", "init"])
+        assert result.exit_code == 0, result.output
+        assert "database initialised" in result.output and database_exists(url)
+    finally:
+        with application.app_context():
+            from app.extensions import db
+
+            db.session.remove()
+            db.engine.dispose()

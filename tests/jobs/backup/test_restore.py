@@ -252,3 +252,24 @@ def test_the_readme_recovery_procedure_uses_the_commands_as_they_are(app):
         options = {opt for param in command.params for opt in param.opts}
         for option in re.findall(r"(--[a-z-]+)", rest):
             assert option in options, f"README uses {name} {option}, which the command does not have"
+
+
+def test_a_restore_creates_its_postgresql_target_database_when_the_server_has_none(db, backup_targets,
+                                                                                  make_official, tmp_path):
+    """On a new server the target database need not be created by hand (SQLite: a new file)."""
+    from sqlalchemy_utils import database_exists
+
+    from jobs.backup.restore import drop_database, restore, scratch_database
+
+    make_official()
+    assert runs.run_backup(full=True).state == "succeeded"
+    url = scratch_database()
+    if url:
+        drop_database(url)
+        assert not database_exists(url)
+    try:
+        restored = restore(str(backup_targets[0]), "latest", tmp_path / "restored", url, echo=quiet)
+        assert database_exists(restored.database_url)
+    finally:
+        if url:
+            drop_database(url)
