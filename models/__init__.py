@@ -27,8 +27,9 @@ from .catalogue import Material  # noqa: E402
 from .fixity import FixityProblem, FixityRun  # noqa: E402
 from .scheduling import JobLock  # noqa: E402
 from .official import Official  # noqa: E402
+from .rosters import SavedRoster  # noqa: E402
 from .workflow import ChangeRequest, ReviewDecision  # noqa: E402
-from . import catalogue, encryption, validation, visibility  # noqa: E402
+from . import catalogue, encryption, pinyin, validation, visibility  # noqa: E402
 
 # The official page reads every section by official and review state: one index
 # answers both, whatever a planner without statistics would pick (SQLite).
@@ -41,6 +42,7 @@ validation.install_guard((*DOSSIER_MODELS, CollectionReceipt),
                          (Consultation, ReviewDecision, Department, StaffDepartment, CodeItem))
 encryption.install((*DOSSIER_MODELS, ChangeRequest))
 visibility.install()
+pinyin.install(Official)
 catalogue.install()
 
 from models.storage import attachments  # noqa: E402
@@ -57,5 +59,5 @@ audit_hooks.install((*DOSSIER_MODELS, ChangeRequest, CollectionReceipt, ReviewDe
 __all__ = [
     "AccountSecurity", "BackupChange", "BackupCopy", "BackupRun", "PasswordHistory", "RestoreTest", "PermissionRequest", "Consultation", "ConsultationReading", "AREAS", "AuditChainHead", "AuditEvent", "BY_KEY", "BY_TABLE", "ChangeRequest", "CodeItem", "CollectionReceipt", "DOSSIER_MODELS",
     "Department", "FixityProblem", "FixityRun", "JobLock", "Material", "Official", "RECORD_MODELS",
-    "ReviewDecision", "SECTIONS", "StaffDepartment", "Quarantine", "ScanRun",
+    "ReviewDecision", "SavedRoster", "SECTIONS", "StaffDepartment", "Quarantine", "ScanRun",
 ]

@@ -82,6 +82,8 @@ class SectionRecord(SourceMixin):
     list_columns: tuple = ()
     # The chronological order of the section on the official page.
     order_by: tuple = ()
+    # What a roster may show of the section and filter by (models.roster_fields).
+    roster_columns: tuple = ()
 
     id = Column(Integer, primary_key=True)
 

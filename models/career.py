@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, String
 
 from .base import SectionRecord, code_column, date_column
+from .roster_fields import Lowest, OpenSince
 
 
 class WorkExperience(SectionRecord, Model):
@@ -14,6 +15,7 @@ class WorkExperience(SectionRecord, Model):
     section_label = _l("Work experience")
     list_columns = ("start_date", "end_date", "unit", "post")
     order_by = ("start_date",)
+    roster_columns = (OpenSince("post_since"), OpenSince("years_in_post", years=True, filters=("min", "max")))
 
     unit = Column(String(200), nullable=False)
     post = Column(String(100), nullable=False)
@@ -28,6 +30,8 @@ class Education(SectionRecord, Model):
     section_label = _l("Education history")
     list_columns = ("start_date", "graduation_date", "school", "major", "education", "degree")
     order_by = ("start_date",)
+    roster_columns = (Lowest("highest_education", of="education", code_table="education", filters=("eq",)),
+                      Lowest("highest_degree", of="degree", code_table="degree"))
 
     school = Column(String(200), nullable=False)
     major = Column(String(100))

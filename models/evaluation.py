@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, Integer, String, Text, UniqueConstraint
 
 from .base import SectionRecord, code_column, date_column
+from .roster_fields import Latest
 
 
 class AnnualAssessment(SectionRecord, Model):
@@ -15,6 +16,8 @@ class AnnualAssessment(SectionRecord, Model):
     section_label = _l("Annual assessment")
     list_columns = ("year", "grade", "comments")
     order_by = ("year",)
+    roster_columns = (Latest("latest_grade", of="grade", by="year", code_table="assessment_grade", filters=("eq",)),
+                      Latest("latest_assessment_year", of="year", by="year"))
 
     year = Column(Integer, nullable=False, info={"year": True})
     grade = code_column("assessment_grade", nullable=False)

@@ -6,6 +6,7 @@ from sqlalchemy import Column, Integer, String
 
 from .base import SectionRecord, code_column, date_column
 from .encryption import Sensitive, sensitive_column
+from .roster_fields import InForce, Total
 
 
 class Reward(SectionRecord, Model):
@@ -15,6 +16,7 @@ class Reward(SectionRecord, Model):
     section_label = _l("Reward")
     list_columns = ("granted_on", "title", "granting_body", "level")
     order_by = ("granted_on",)
+    roster_columns = (Total("reward_count"),)
 
     title = Column(String(200), nullable=False)
     granting_body = Column(String(200), nullable=False)
@@ -29,6 +31,7 @@ class Sanction(SectionRecord, Model):
     section_label = _l("Sanction")
     list_columns = ("decided_on", "kind", "deciding_body", "period_months")
     order_by = ("decided_on",)
+    roster_columns = (InForce("sanction_in_force", start="decided_on", end="ends_on"),)
 
     kind = code_column("sanction_kind", nullable=False)
     _reason = sensitive_column("reason", text=True, required=True)

@@ -6,6 +6,7 @@ from sqlalchemy import Column, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import relationship
 
 from .base import SectionRecord, date_column
+from .roster_fields import Total
 
 
 class Training(SectionRecord, Model):
@@ -15,6 +16,7 @@ class Training(SectionRecord, Model):
     section_label = _l("Training programme")
     list_columns = ("start_date", "end_date", "name", "institution", "place", "hours")
     order_by = ("start_date",)
+    roster_columns = (Total("training_hours", of="hours"), Total("training_count"))
 
     name = Column(String(200), nullable=False)
     start_date = date_column(nullable=False, min_age=16)

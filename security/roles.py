@@ -96,22 +96,32 @@ READER = {"ConsultationView": ("can_list", "can_apply", "can_read", "can_documen
 CONSULTATION_DEPARTMENT = {"ConsultationView": READER["ConsultationView"] + ("can_decide_department",)}
 CONSULTATION_ARCHIVE = {"ConsultationView": READER["ConsultationView"] + ("can_decide_archive", "can_register")}
 
+# Rosters, exports and statistics (views.rosters, views.statistics), within the role's scope:
+# exporting is a permission of its own, and so are the identifiers (citizen ID, phones,
+# e-mail) in a roster, masked unless the clear one is granted (models.rosters).
+ROSTERS = {"roster": ("can_list", "can_save")}
+EXPORTS = {"roster": ("can_list", "can_save", "can_export", "can_identifiers"), "statistics": ("can_list", "can_export")}
+STATISTICS = {"statistics": ("can_list",)}
+# The one search box: whoever reads officials finds them.
+SEARCH = {"search": ("can_list",)}
+
 # role → {FAB view permission name: permissions}, for screens outside the dossier.
 OTHER_ACCESS = {
-    "clerk": {"DepartmentView": READ, "ReceiptView": MODIFY, **AUTHOR, **HISTORY, **READER},
+    "clerk": {"DepartmentView": READ, "ReceiptView": MODIFY, **AUTHOR, **HISTORY, **READER, **ROSTERS, **STATISTICS,
+              **SEARCH},
     "dept_head": {"DepartmentView": READ, "ReceiptView": READ, **AUTHOR, **FIRST_REVIEWER, **HISTORY, **BACKLOG,
-                  **CONSULTATION_DEPARTMENT},
+                  **CONSULTATION_DEPARTMENT, **ROSTERS, **STATISTICS, **SEARCH},
     "hr_reviewer": {
         "DepartmentView": MODIFY, "CodeItemView": READ, "ReceiptView": MODIFY,
         "BatchAssessmentView": ("can_index", "can_save"),
-        **AUTHOR, **FINAL_REVIEWER, **HISTORY, **BACKLOG, **READER,
+        **AUTHOR, **FINAL_REVIEWER, **HISTORY, **BACKLOG, **READER, **EXPORTS, **SEARCH,
     },
     "archivist": {"DepartmentView": READ, "CodeItemView": READ, "ReceiptView": READ, **HISTORY, **BACKLOG,
                   **CONSULTATION_ARCHIVE, "BackupView": ("can_list", "can_request"),
-                  "AntivirusView": ("can_index",)},
+                  "AntivirusView": ("can_index",), **SEARCH},
     # The unit head first-reviews what department heads may not read (models.reading.UNIT_FIRST_REVIEW).
-    "unit_head": {"DepartmentView": READ, **FIRST_REVIEWER, **HISTORY, **BACKLOG, **READER},
-    "inspector": {"DepartmentView": READ, **HISTORY, **READER},
+    "unit_head": {"DepartmentView": READ, **FIRST_REVIEWER, **HISTORY, **BACKLOG, **READER, **SEARCH},
+    "inspector": {"DepartmentView": READ, **HISTORY, **READER, **STATISTICS, **SEARCH},
     # Accounts belong to the system administrator ...
     "sysadmin": {
         # A lost authenticator: the reset is requested here and approved by a security officer.

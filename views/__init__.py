@@ -15,7 +15,10 @@ from .catalogue import MaterialView, attached_to
 from .consultation import ConsultationView
 from .dossier import SECTION_VIEWS, OfficialView
 from .collection import BacklogView, BatchAssessmentView, ReceiptView
+from .rosters import RosterView
+from .search import SearchView
 from .self_service import MyDossierView
+from .statistics import StatisticsView
 from .workflow import FinalReviewView, FirstReviewView, HistoryView, MyDraftsView, QueueCount
 
 AREA_ICONS = {
@@ -37,7 +40,9 @@ def _add(appbuilder, view, name, label, category, category_label, icon="", categ
         view, name, label=label, icon=icon, category=category,
         category_label=category_label, category_icon=category_icon,
     )
-    MENU[view.__name__] = (name, category, f"can_{view.default_view}")
+    # Keyed by the view's permission name (a view may set its own, e.g. "roster").
+    permission = (getattr(view, "method_permission_name", None) or {}).get(view.default_view, view.default_view)
+    MENU[getattr(view, "class_permission_name", None) or view.__name__] = (name, category, f"can_{permission}")
 
 
 def register_views(appbuilder):
@@ -56,6 +61,11 @@ def register_views(appbuilder):
          icon="fa-file-pdf-o", category_icon=AREA_ICONS["catalogue"])
     _add(appbuilder, ConsultationView, "consultation", _l("Consultation"), "dossiers", _l("Dossiers"),
          icon="fa-book")
+    _add(appbuilder, RosterView, "rosters", _l("Rosters"), "hr_lists", _l("Rosters and statistics"),
+         icon="fa-table", category_icon="fa-bar-chart")
+    _add(appbuilder, StatisticsView, "statistics", _l("Statistics"), "hr_lists", _l("Rosters and statistics"),
+         icon="fa-bar-chart")
+    appbuilder.add_view_no_menu(SearchView)
     _add(appbuilder, MyDraftsView, "my_drafts", _l("My drafts"), "review", _l("Review"),
          icon="fa-pencil-square-o", category_icon="fa-check-circle")
     _add(appbuilder, FirstReviewView, "first_review", QueueCount(_l("First review"), "first"), "review",

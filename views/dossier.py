@@ -88,6 +88,8 @@ class OfficialView(RecordView):
         (_l("Source and entry"), {"fields": [*SOURCE_COLUMNS, *ENTRY_COLUMNS]}),
     ]
     base_order = ("name", "asc")
+    # The list carries the search box (views.search) above FAB's filters.
+    list_template = "dossier/official_list.html"
     related_views = list(SECTION_VIEWS)
     show_template = "dossier/official_show.html"
 
