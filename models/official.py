@@ -32,6 +32,8 @@ class Official(SourceMixin, Model):
               postgresql_ops={"name_pinyin": "varchar_pattern_ops"}),
         Index("ix_official_state_name_initials", "review_state", "name_initials",
               postgresql_ops={"name_initials": "varchar_pattern_ops"}),
+        Index("ix_official_state_name_pinyin_short", "review_state", "name_pinyin_short",
+              postgresql_ops={"name_pinyin_short": "varchar_pattern_ops"}),
     )
     __versioned__ = {}
 
@@ -65,6 +67,7 @@ class Official(SourceMixin, Model):
     # Pinyin search keys of the name, kept current on every write path (models.pinyin).
     name_pinyin = Column(String(200))
     name_initials = Column(String(50))
+    name_pinyin_short = Column(String(100))
     gender = code_column("gender", nullable=False)
     birth_date = date_column(nullable=False, birth=True)
     ethnicity = code_column("ethnicity")

@@ -41,7 +41,12 @@ def _plain(text: str) -> list[str]:
 def search_columns(name: str) -> dict:
     """The search keys of a name, as column values of ``official``."""
     parts = syllables(name)
-    return {"name_pinyin": "".join(parts)[:200] or None, "name_initials": "".join(p[0] for p in parts)[:50] or None}
+    initials = "".join(p[0] for p in parts)
+    # The full surname and the given name's initials (wangxm), as people often type it.
+    surname = len(SURNAMES.get(name[:2], ())) or 1
+    mixed = "".join(parts[:surname]) + initials[surname:]
+    return {"name_pinyin": "".join(parts)[:200] or None, "name_initials": initials[:50] or None,
+            "name_pinyin_short": mixed[:100] or None}
 
 
 def install(official_model) -> None:
@@ -51,14 +56,14 @@ def install(official_model) -> None:
     def _keys(session, flush_context, instances):
         for obj in (*session.new, *session.dirty):
             if isinstance(obj, official_model):
-                keys = search_columns(obj.name)
-                if obj.name_pinyin != keys["name_pinyin"] or obj.name_initials != keys["name_initials"]:
-                    obj.name_pinyin, obj.name_initials = keys["name_pinyin"], keys["name_initials"]
+                for column, value in search_columns(obj.name).items():
+                    if getattr(obj, column) != value:
+                        setattr(obj, column, value)
 
     @event.listens_for(Session, "do_orm_execute")
     def _bulk(state):
         statement = state.statement
-        if not state.is_update or getattr(statement, "table", None) is not official_model.__table__:
+        if not state.is_update or getattr(getattr(statement, "table", None), "name", None) != official_model.__tablename__:
             return
         values = {getattr(k, "key", k): v for k, v in (statement._values or {}).items()}
         if "name" not in values:

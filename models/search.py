@@ -38,7 +38,8 @@ def query(text: str, limit: int = LIMIT):
         return base.where(Official.citizen_id_index == keyring().blind_index(text.upper())).limit(2)
     if LATIN.fullmatch(text):
         prefix = _escape(text.lower()) + "%"
-        condition = or_(Official.name_initials.like(prefix, escape="\\"), Official.name_pinyin.like(prefix, escape="\\"))
+        condition = or_(*(column.like(prefix, escape="\\")
+                          for column in (Official.name_initials, Official.name_pinyin, Official.name_pinyin_short)))
     else:
         condition = Official.name.like(f"%{_escape(text)}%", escape="\\")
     return base.where(condition).order_by(Official.name, Official.id).limit(limit)

@@ -69,10 +69,11 @@ class RosterView(BaseView):
     @expose("/run")
     @has_access
     def run(self):
-        saved = request.args.get("saved", "")
+        saved, name = request.args.get("saved", ""), ""
         try:
             if saved:
-                spec = self._saved(saved)
+                roster = self._saved(saved)
+                spec, name = rosters.Spec.from_json(roster.spec), roster.name
             else:
                 spec = spec_from(request.args)
             offered = self._offered()
@@ -86,7 +87,7 @@ class RosterView(BaseView):
                                  limit=PREVIEW_ROWS))
         return self._page("dossier/roster_result.html", title=_("Roster"), spec=spec, total=total, rows=rows,
                           headers=rosters.headers(spec, offered), args=spec.query_args(), on=on,
-                          shown=len(rows), formats=exports.FORMATS, group_index=_group_index(spec))
+                          shown=len(rows), formats=exports.FORMATS, group_index=_group_index(spec), name=name)
 
     def _saved(self, pk):
         if not str(pk).isdigit():
@@ -94,7 +95,7 @@ class RosterView(BaseView):
         roster = db.session.get(rosters.SavedRoster, int(pk))
         if roster is None or not (roster.shared or roster.owner_id == g.user.id):
             abort(404)
-        return rosters.Spec.from_json(roster.spec)
+        return roster
 
     @expose("/save", methods=["POST"])
     @has_access

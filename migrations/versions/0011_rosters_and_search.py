@@ -37,13 +37,17 @@ def upgrade():
     for table in ('official', 'official_version'):
         op.add_column(table, sa.Column('name_pinyin', sa.String(length=200), nullable=True))
         op.add_column(table, sa.Column('name_initials', sa.String(length=50), nullable=True))
+        op.add_column(table, sa.Column('name_pinyin_short', sa.String(length=100), nullable=True))
     op.create_index('ix_official_state_name_pinyin', 'official', ['review_state', 'name_pinyin'], unique=False,
                     postgresql_ops={'name_pinyin': 'varchar_pattern_ops'})
     op.create_index('ix_official_state_name_initials', 'official', ['review_state', 'name_initials'], unique=False,
                     postgresql_ops={'name_initials': 'varchar_pattern_ops'})
+    op.create_index('ix_official_state_name_pinyin_short', 'official', ['review_state', 'name_pinyin_short'],
+                    unique=False, postgresql_ops={'name_pinyin_short': 'varchar_pattern_ops'})
     bind = op.get_bind()
     official = sa.table('official', sa.column('id', sa.Integer), sa.column('name', sa.String),
-                        sa.column('name_pinyin', sa.String), sa.column('name_initials', sa.String))
+                        sa.column('name_pinyin', sa.String), sa.column('name_initials', sa.String),
+                        sa.column('name_pinyin_short', sa.String))
     from models.pinyin import search_columns
 
     for official_id, name in bind.execute(sa.select(official.c.id, official.c.name)).all():
@@ -52,10 +56,12 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_index('ix_official_state_name_pinyin_short', table_name='official')
     op.drop_index('ix_official_state_name_initials', table_name='official')
     op.drop_index('ix_official_state_name_pinyin', table_name='official')
     for table in ('official_version', 'official'):
         with op.batch_alter_table(table) as batch_op:
+            batch_op.drop_column('name_pinyin_short')
             batch_op.drop_column('name_initials')
             batch_op.drop_column('name_pinyin')
     op.drop_index('ix_saved_roster_owner_id', table_name='saved_roster')
