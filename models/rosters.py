@@ -230,10 +230,14 @@ def _reader(model, column, on, clear):
     if column.identifier:
         mask = None if clear else MASKS[column.mask]
         return lambda blob, official_id: _identifier(column.key, blob, official_id, mask)
+    # Names in the reader's language, looked up once per export rather than once per cell.
     if column.kind == "code":
-        return lambda value, _id: codes.name(column.code_table, value) if value else None
+        locale = codes.current_locale()
+        names = {code: item.name(locale) for code, item in codes.table(column.code_table).items()}
+        return lambda value, _id: names.get(value, value) if value else None
     if column.kind == "bool":
-        return lambda value, _id: _("Yes") if value else _("No")
+        yes, no = _("Yes"), _("No")
+        return lambda value, _id: yes if value else no
     return lambda value, _id: column.convert(value, on)
 
 

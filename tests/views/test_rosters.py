@@ -116,6 +116,10 @@ def test_exports_read_back_as_the_page_shows_them(db, login_as, make_official, m
     assert details["purpose"] == "年度干部统计" and details["rows"] == 1 and details["columns"] == columns
     assert official.citizen_id not in event.details and "单雄信" not in event.details
 
+    # The auditor finds it by its action.
+    trail = login_as("auditor").get("/auditeventview/list/", query_string={"_flt_0_action": "export"})
+    assert trail.status_code == 200 and re.search(rf">\s*{event.seq}\s*<", trail.get_data(as_text=True))
+    client = login_as("hr_reviewer")
     pdf = client.post("/rosters/export", data=MultiDict([*args, ("purpose", "打印"), ("format", "pdf")]))
     assert pdf.data.startswith(b"%PDF")
 
