@@ -70,6 +70,8 @@ class RosterView(BaseView):
     @has_access
     def run(self):
         saved, name = request.args.get("saved", ""), ""
+        if not saved and not request.args:
+            return self.list()  # nothing asked yet: the builder
         try:
             if saved:
                 roster = self._saved(saved)
@@ -116,10 +118,11 @@ class RosterView(BaseView):
         flash(_("Roster saved: %(name)s", name=name), "success")
         return redirect(url_for(".run", saved=roster.id))
 
-    @expose("/forget/<int:pk>", methods=["POST"])
+    @expose("/forget", methods=["POST"])
     @has_access
-    def forget(self, pk):
-        roster = db.session.get(rosters.SavedRoster, pk)
+    def forget(self):
+        pk = request.form.get("roster", "")
+        roster = db.session.get(rosters.SavedRoster, int(pk)) if pk.isdigit() and len(pk) < 10 else None
         if roster is None or roster.owner_id != g.user.id:
             abort(404)
         db.session.delete(roster)

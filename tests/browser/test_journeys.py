@@ -292,8 +292,11 @@ def test_a_consultation_from_application_through_both_approvals_to_a_watermarked
     assert page.requested_hosts == {urlsplit(live_server).netloc}, page.requested_hosts
 
 
-def test_hr_builds_a_roster_saves_it_and_exports_xlsx(page, live_server, make_official, tmp_path):
+def test_hr_builds_a_roster_saves_it_and_exports_xlsx(page, live_server, make_official, tmp_path, db):
     from openpyxl import load_workbook
+    from sqlalchemy import delete
+
+    from models import SavedRoster
 
     officials = [make_official(department_code=code, status="1") for code in ("D01", "D01", "D02", "D03")]
     sign_in(page, live_server, "hr_reviewer")
@@ -319,7 +322,7 @@ def test_hr_builds_a_roster_saves_it_and_exports_xlsx(page, live_server, make_of
         page.screenshot(path=os.path.join(shots, "roster.png"), full_page=True)
     page.goto(f"{live_server}/rosters/")
     assert "在职干部名册" in page.inner_text("#saved-rosters")
-    page.click("#saved-rosters a")
+    page.click("#saved-rosters a:text-is('在职干部名册')")
     page.wait_for_selector("#roster-table")
     page.fill("#export-purpose", "年度干部统计")
     with page.expect_download() as download:
@@ -337,3 +340,5 @@ def test_hr_builds_a_roster_saves_it_and_exports_xlsx(page, live_server, make_of
     if shots:
         page.screenshot(path=os.path.join(shots, "statistics.png"), full_page=True)
     assert page.requested_hosts == {urlsplit(live_server).netloc}
+    db.session.execute(delete(SavedRoster.__table__))
+    db.session.commit()

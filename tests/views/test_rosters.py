@@ -161,12 +161,16 @@ def test_a_saved_roster_is_shared_and_reruns(db, login_as, make_official, make_r
     assert [r[0] for r in table_of(rerun.get_data(as_text=True))] == [official.name]
     assert "优秀科长" in login_as("dept_head").get("/rosters/").get_data(as_text=True)
     assert login_as("dept_head").get("/rosters/run?saved=999999").status_code == 404
+    roster_id = int(saved.headers["Location"].rsplit("=", 1)[1])
+    assert login_as("dept_head").post("/rosters/forget", data={"roster": roster_id}).status_code == 404
+    assert login_as("hr_reviewer").post("/rosters/forget", data={"roster": roster_id}).status_code == 302
+    assert "优秀科长" not in login_as("hr_reviewer").get("/rosters/").get_data(as_text=True)
 
 
 def test_bad_roster_input_is_refused_with_its_name(db, login_as):
     client = login_as("hr_reviewer")
     for args in ([("column", "name"), ("f.age.min", "abc")], [("column", "name"), ("on", "2024-13-01")],
-                 [("column", "name"), ("f.gender.eq", "7")], [], [("column", "name"), ("sort", "citizen_id")]):
+                 [("column", "name"), ("f.gender.eq", "7")], [("sort", "name")], [("column", "name"), ("sort", "citizen_id")]):
         response = client.get("/rosters/run", query_string=args)
         assert response.status_code == 400
         assert 'class="alert' in response.get_data(as_text=True)
