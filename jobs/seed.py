@@ -17,6 +17,7 @@ from sqlalchemy_continuum import version_class, versioning_manager
 
 from models.db import db
 from models import DOSSIER_MODELS, SECTIONS, Department, Official, StaffDepartment
+from models import pinyin
 from models.demo import PLACES, POSTS, DemoDossier, random_day, weighted
 from models.encryption import seal
 from models.validation import add_years, citizen_id_check_digit
@@ -261,6 +262,8 @@ def seed(officials: int, password: str, rng_seed: int = 20261125, chunk: int = 2
             dossier = factory.dossier()
             official = {"id": next_official, **dossier.official, **stamp}
             official["citizen_id_index"] = ring.blind_index(official["citizen_id"])
+            # A bulk insert bypasses the ORM's hook that writes the search keys.
+            official.update(pinyin.search_columns(official["name"]))
             official_rows.append(_encrypted(Official, official, next_official, keys[next_official]))
             for model in SECTIONS:
                 for row in dossier.sections[model.__tablename__]:

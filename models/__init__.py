@@ -30,6 +30,7 @@ from .catalogue import Material  # noqa: E402
 from .fixity import FixityProblem, FixityRun  # noqa: E402
 from .scheduling import JobLock  # noqa: E402
 from .official import Official  # noqa: E402
+from .rosters import SavedRoster  # noqa: E402
 from .workflow import ChangeRequest, ReviewDecision  # noqa: E402
 # Declaring a section registers it (models.sections), in the regulation's order of areas.
 from . import career, evaluation, training, rewards, integrity_file, other  # noqa: E402,F401
@@ -41,5 +42,5 @@ from .hooks import install as install_hooks  # noqa: E402
 __all__ = [
     "AccountSecurity", "BackupChange", "BackupCopy", "BackupRun", "PasswordHistory", "RestoreTest", "PermissionRequest", "Consultation", "ConsultationReading", "AREAS", "AuditChainHead", "AuditEvent", "BY_KEY", "BY_TABLE", "ChangeRequest", "CodeItem", "CollectionReceipt", "DOSSIER_MODELS",
     "Department", "FixityProblem", "FixityRun", "JobLock", "Material", "Official", "RECORD_MODELS",
-    "ReviewDecision", "SECTIONS", "install_hooks", "StaffDepartment", "Quarantine", "ScanRun",
+    "ReviewDecision", "SavedRoster", "SECTIONS", "install_hooks", "StaffDepartment", "Quarantine", "ScanRun",
 ]

@@ -81,6 +81,8 @@ class SourceMixin(EntryMixin):
     # and whether those documents are as closed as the section itself (models.reading).
     catalogue_class: str | None = None
     guards_catalogue_class = False
+    # What a roster may show of the section and filter by (models.roster_fields).
+    roster_columns: tuple = ()
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

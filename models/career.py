@@ -8,6 +8,7 @@ from sqlalchemy import Column, String
 
 from . import demo
 from .base import SectionRecord, code_column, date_column
+from .roster_fields import Lowest, OpenSince
 
 
 class WorkExperience(SectionRecord, Model):
@@ -18,6 +19,7 @@ class WorkExperience(SectionRecord, Model):
     list_columns = ("start_date", "end_date", "unit", "post")
     order_by = ("start_date",)
     catalogue_class = "1"
+    roster_columns = (OpenSince("post_since"), OpenSince("years_in_post", years=True, filters=("min", "max")))
 
     unit = Column(String(200), nullable=False)
     post = Column(String(100), nullable=False)
@@ -47,6 +49,8 @@ class Education(SectionRecord, Model):
     list_columns = ("start_date", "graduation_date", "school", "major", "education", "degree")
     order_by = ("start_date",)
     catalogue_class = "4-1"
+    roster_columns = (Lowest("highest_education", of="education", code_table="education", filters=("eq",)),
+                      Lowest("highest_degree", of="degree", code_table="degree"))
 
     school = Column(String(200), nullable=False)
     major = Column(String(100))

@@ -8,6 +8,7 @@ from sqlalchemy import Column, Integer, String, Text, UniqueConstraint
 
 from . import demo
 from .base import SectionRecord, code_column, date_column
+from .roster_fields import Latest
 
 
 class AnnualAssessment(SectionRecord, Model):
@@ -19,6 +20,8 @@ class AnnualAssessment(SectionRecord, Model):
     list_columns = ("year", "grade", "comments")
     order_by = ("year",)
     catalogue_class = "3"
+    roster_columns = (Latest("latest_grade", of="grade", by="year", code_table="assessment_grade", filters=("eq",)),
+                      Latest("latest_assessment_year", of="year", by="year"))
 
     year = Column(Integer, nullable=False, info={"year": True})
     grade = code_column("assessment_grade", nullable=False)

@@ -6,10 +6,11 @@ changes nothing). The order is the order of the hooks at flush: validation reads
 the plaintext that encryption then replaces with ciphertext.
 """
 
-from . import catalogue, encryption, validation, visibility
+from . import catalogue, encryption, pinyin, validation, visibility
 from .codes import CodeItem
 from .collection import CollectionReceipt
 from .consultation import Consultation
+from .official import Official
 from .organisation import Department, StaffDepartment
 from .sections import DOSSIER_MODELS
 from .storage import attachments
@@ -22,5 +23,6 @@ def install(current_scope) -> None:
                              (Consultation, ReviewDecision, Department, StaffDepartment, CodeItem))
     encryption.install((*DOSSIER_MODELS, ChangeRequest))
     visibility.install(current_scope)
+    pinyin.install(Official)
     catalogue.install()
     attachments.install()

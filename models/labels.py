@@ -96,6 +96,19 @@ LABELS = {
     "content_sha256": _l("SHA-256 of the document"),
     "stored_sha256": _l("SHA-256 of the stored file"),
     "upload": _l("File"),
+    # Derived roster columns (models.roster_fields).
+    "age": _l("Age"),
+    "party_member": _l("Party member"),
+    "post_since": _l("In current post since"),
+    "years_in_post": _l("Years in post"),
+    "highest_education": _l("Highest education"),
+    "highest_degree": _l("Highest degree"),
+    "latest_grade": _l("Latest annual assessment grade"),
+    "latest_assessment_year": _l("Year of the latest assessment"),
+    "sanction_in_force": _l("Sanction in force"),
+    "reward_count": _l("Rewards"),
+    "training_hours": _l("Training hours"),
+    "training_count": _l("Training programmes"),
 }
 
 

@@ -9,6 +9,7 @@ from security.keys import keyring
 
 from .base import SourceMixin, code_column, date_column
 from .encryption import Sensitive, sensitive_column
+from .roster_fields import Age, Field, Member
 
 
 class Official(SourceMixin, Model):
@@ -26,15 +27,47 @@ class Official(SourceMixin, Model):
               postgresql_ops={"name": "varchar_pattern_ops"}),
         Index("ix_official_department_state_name_prefix", "department_id", "review_state", "name",
               postgresql_ops={"name": "varchar_pattern_ops"}),
+        # Search by pinyin, full or initials, as a prefix (models.search).
+        Index("ix_official_state_name_pinyin", "review_state", "name_pinyin",
+              postgresql_ops={"name_pinyin": "varchar_pattern_ops"}),
+        Index("ix_official_state_name_initials", "review_state", "name_initials",
+              postgresql_ops={"name_initials": "varchar_pattern_ops"}),
+        Index("ix_official_state_name_pinyin_short", "review_state", "name_pinyin_short",
+              postgresql_ops={"name_pinyin_short": "varchar_pattern_ops"}),
     )
     __versioned__ = {}
 
     section_key = "basic"
     section_area = "basic"
     section_label = _l("Basic information")
+    roster_columns = (
+        Field("name", filters=("contains",)),
+        Field("gender", code_table="gender", filters=("eq",)),
+        Field("birth_date", kind="date"),
+        Age("age"),
+        Field("ethnicity", code_table="ethnicity", filters=("eq",)),
+        Field("native_place"),
+        Field("political_status", code_table="political_status", filters=("eq",)),
+        Member("party_member", of="political_status", codes=("01", "02")),
+        Field("education", code_table="education", filters=("eq",)),
+        Field("degree", code_table="degree", filters=("eq",)),
+        Field("work_start_date", kind="date"),
+        Field("party_join_date", kind="date"),
+        Field("department", filters=("in",)),
+        Field("post", filters=("contains",)),
+        Field("status", code_table="official_status", filters=("eq",)),
+        Field("citizen_id", mask="citizen_id"),
+        Field("office_phone", mask="phone"),
+        Field("mobile", mask="mobile"),
+        Field("email", mask="email"),
+    )
 
     id = Column(Integer, primary_key=True)
     name = Column(String(50), nullable=False, index=True)
+    # Pinyin search keys of the name, kept current on every write path (models.pinyin).
+    name_pinyin = Column(String(200))
+    name_initials = Column(String(50))
+    name_pinyin_short = Column(String(100))
     gender = code_column("gender", nullable=False)
     birth_date = date_column(nullable=False, birth=True)
     ethnicity = code_column("ethnicity")

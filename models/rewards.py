@@ -9,6 +9,7 @@ from sqlalchemy import Column, Integer, String
 from . import demo
 from .base import SectionRecord, code_column, date_column
 from .encryption import Sensitive, sensitive_column
+from .roster_fields import InForce, Total
 
 
 class Reward(SectionRecord, Model):
@@ -19,6 +20,7 @@ class Reward(SectionRecord, Model):
     list_columns = ("granted_on", "title", "granting_body", "level")
     order_by = ("granted_on",)
     catalogue_class = "7"
+    roster_columns = (Total("reward_count"),)
 
     title = Column(String(200), nullable=False)
     granting_body = Column(String(200), nullable=False)
@@ -48,6 +50,7 @@ class Sanction(SectionRecord, Model):
     access = {"clerk": "add"}
     guards_catalogue_class = True
     unit_first_review = True
+    roster_columns = (InForce("sanction_in_force", start="decided_on", end="ends_on"),)
 
     kind = code_column("sanction_kind", nullable=False)
     _reason = sensitive_column("reason", text=True, required=True)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import relationship
 
 from . import demo
 from .base import SectionRecord, date_column
+from .roster_fields import Total
 
 
 class Training(SectionRecord, Model):
@@ -19,6 +20,7 @@ class Training(SectionRecord, Model):
     list_columns = ("start_date", "end_date", "name", "institution", "place", "hours")
     order_by = ("start_date",)
     catalogue_class = "4-4"
+    roster_columns = (Total("training_hours", of="hours"), Total("training_count"))
 
     name = Column(String(200), nullable=False)
     start_date = date_column(nullable=False, min_age=16)

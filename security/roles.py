@@ -101,22 +101,32 @@ READER = {"consultation": ("can_list", "can_apply", "can_read", "can_document")}
 CONSULTATION_DEPARTMENT = {"consultation": READER["consultation"] + ("can_decide_department",)}
 CONSULTATION_ARCHIVE = {"consultation": READER["consultation"] + ("can_decide_archive", "can_register")}
 
+# Rosters, exports and statistics (views.rosters, views.statistics), within the role's scope:
+# exporting is a permission of its own, and so are the identifiers (citizen ID, phones,
+# e-mail) in a roster, masked unless the clear one is granted (models.rosters).
+ROSTERS = {"roster": ("can_list", "can_save")}
+EXPORTS = {"roster": ("can_list", "can_save", "can_export", "can_identifiers"), "statistics": ("can_list", "can_export")}
+STATISTICS = {"statistics": ("can_list",)}
+# The one search box: whoever reads officials finds them.
+SEARCH = {"search": ("can_list",)}
+
 # role → {FAB view permission name: permissions}, for screens outside the dossier.
 OTHER_ACCESS = {
-    "clerk": {"departments": READ, "collection_register": MODIFY, **AUTHOR, **HISTORY, **READER},
+    "clerk": {"departments": READ, "collection_register": MODIFY, **AUTHOR, **HISTORY, **READER, **ROSTERS,
+              **STATISTICS, **SEARCH},
     "dept_head": {"departments": READ, "collection_register": READ, **AUTHOR, **FIRST_REVIEWER, **HISTORY, **BACKLOG,
-                  **CONSULTATION_DEPARTMENT},
+                  **CONSULTATION_DEPARTMENT, **ROSTERS, **STATISTICS, **SEARCH},
     "hr_reviewer": {
         "departments": MODIFY, "code_tables": READ, "collection_register": MODIFY,
         "batch_assessment": ("can_index", "can_save"),
-        **AUTHOR, **FINAL_REVIEWER, **HISTORY, **BACKLOG, **READER,
+        **AUTHOR, **FINAL_REVIEWER, **HISTORY, **BACKLOG, **READER, **EXPORTS, **SEARCH,
     },
     "archivist": {"departments": READ, "code_tables": READ, "collection_register": READ, **HISTORY, **BACKLOG,
                   **CONSULTATION_ARCHIVE, "backups": ("can_list", "can_request"),
-                  "antivirus": ("can_index",)},
+                  "antivirus": ("can_index",), **SEARCH},
     # The unit head first-reviews what department heads may not read (sections declaring ``unit_first_review``).
-    "unit_head": {"departments": READ, **FIRST_REVIEWER, **HISTORY, **BACKLOG, **READER},
-    "inspector": {"departments": READ, **HISTORY, **READER},
+    "unit_head": {"departments": READ, **FIRST_REVIEWER, **HISTORY, **BACKLOG, **READER, **SEARCH},
+    "inspector": {"departments": READ, **HISTORY, **READER, **STATISTICS, **SEARCH},
     # Accounts belong to the system administrator ...
     "sysadmin": {
         # A lost authenticator: the reset is requested here and approved by a security officer.

@@ -14,18 +14,28 @@ from .catalogue import MaterialView, attached_to
 from .consultation import ConsultationView
 from .dossier import OfficialView, section_views
 from .collection import BacklogView, BatchAssessmentView, ReceiptView
+from .rosters import RosterView
+from .search import SearchView
 from .self_service import MyDossierView
+from .statistics import StatisticsView
 from .workflow import FinalReviewView, FirstReviewView, HistoryView, MyDraftsView, QueueCount
 
 SCREENS = (OfficialView, ReceiptView, MaterialView, ConsultationView, MyDraftsView, FirstReviewView, FinalReviewView,
            BacklogView, BatchAssessmentView, MyDossierView, AccountSecurityView, PermissionRequestView,
-           AuditEventView, BackupView, AntivirusView, DepartmentView, StaffDepartmentView, CodeItemView)
+           AuditEventView, BackupView, AntivirusView, DepartmentView, StaffDepartmentView, CodeItemView,
+           RosterView, StatisticsView)
 # Menu labels that count what waits for the signed-in user.
 COUNTED = {"first_review": "first", "final_review": "final"}
 
 
 class MenuMismatch(RuntimeError):
     pass
+
+
+def _opened_by(view) -> str:
+    """The permission that opens a screen's default page (a view may map it, e.g. "roster")."""
+    method = view.default_view
+    return f"can_{(getattr(view, 'method_permission_name', None) or {}).get(method, method)}"
 
 
 def register_views(appbuilder):
@@ -35,13 +45,14 @@ def register_views(appbuilder):
     screens = {view.class_permission_name or view.__name__: view for view in (*SCREENS, *sections)}
     for entry in menu.entries():
         view = screens.get(entry.view)
-        if view is None or entry.opens != f"can_{view.default_view}":
+        if view is None or entry.opens != _opened_by(view):
             raise MenuMismatch(f"menu entry {entry.name!r}: no screen {entry.view!r} opened by {entry.opens!r}")
         label, category_icon = entry.label, menu.CATEGORIES[entry.category][1]
         if entry.name in COUNTED:
             label = QueueCount(label, COUNTED[entry.name])
         appbuilder.add_view(view, entry.name, label=label, icon=entry.icon, category=entry.category,
                             category_label=menu.CATEGORIES[entry.category][0], category_icon=category_icon)
+    appbuilder.add_view_no_menu(SearchView)
     appbuilder.add_view_no_menu(HistoryView)
     from flask import current_app as app
 

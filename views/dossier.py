@@ -101,6 +101,8 @@ class OfficialView(RecordView):
         (_l("Source and entry"), {"fields": [*SOURCE_COLUMNS, *ENTRY_COLUMNS]}),
     ]
     base_order = ("name", "asc")
+    # The list carries the search box (views.search) above FAB's filters.
+    list_template = "dossier/official_list.html"
     # Every section's tab, and the catalogue's (set when the views are registered).
     related_views: list = []
     show_template = "dossier/official_show.html"

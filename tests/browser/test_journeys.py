@@ -290,3 +290,55 @@ def test_a_consultation_from_application_through_both_approvals_to_a_watermarked
     assert page.locator("#register tr:has-text('查阅对象') .readings div").count() == 1
 
     assert page.requested_hosts == {urlsplit(live_server).netloc}, page.requested_hosts
+
+
+def test_hr_builds_a_roster_saves_it_and_exports_xlsx(page, live_server, make_official, tmp_path, db):
+    from openpyxl import load_workbook
+    from sqlalchemy import delete
+
+    from models import SavedRoster
+
+    officials = [make_official(department_code=code, status="1") for code in ("D01", "D01", "D02", "D03")]
+    sign_in(page, live_server, "hr_reviewer")
+    page.click("#navbar-search input[name=q]")
+    page.fill("#navbar-search input[name=q]", officials[0].name_initials)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#search-results")
+    assert officials[0].name in page.inner_text("#search-results")
+
+    page.goto(f"{live_server}/rosters/")
+    for key in ("birth_date", "age", "political_status", "education"):
+        page.check(f"input[name=column][value={key}]")
+    page.select_option("#f-status-eq", "1")
+    page.check("#roster-group")
+    page.click("#roster-run")
+    page.wait_for_selector("#roster-table")
+    assert len(page.query_selector_all("#roster-table tbody tr:not(.roster-group)")) == len(officials)
+    page.fill("#roster-name", "在职干部名册")
+    page.click("#save-roster [type=submit]")
+    page.wait_for_selector("#roster-table")
+    shots = os.environ.get("DOSSIER_SCREENSHOT_DIR")
+    if shots:
+        page.screenshot(path=os.path.join(shots, "roster.png"), full_page=True)
+    page.goto(f"{live_server}/rosters/")
+    assert "在职干部名册" in page.inner_text("#saved-rosters")
+    page.click("#saved-rosters a:text-is('在职干部名册')")
+    page.wait_for_selector("#roster-table")
+    page.fill("#export-purpose", "年度干部统计")
+    with page.expect_download() as download:
+        page.click(".export-xlsx")
+    path = tmp_path / "roster.xlsx"
+    download.value.save_as(path)
+    sheet = load_workbook(path).active
+    names = {row[0] for row in sheet.iter_rows(min_row=4, values_only=True)}
+    assert names == {o.name for o in officials}
+    assert sheet.cell(1, 1).value == "在职干部名册"
+
+    page.goto(f"{live_server}/statistics/?dimension=age_band")
+    page.wait_for_selector("#statistics-table")
+    assert page.query_selector(".statistics-chart svg") is not None
+    if shots:
+        page.screenshot(path=os.path.join(shots, "statistics.png"), full_page=True)
+    assert page.requested_hosts == {urlsplit(live_server).netloc}
+    db.session.execute(delete(SavedRoster.__table__))
+    db.session.commit()
