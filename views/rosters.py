@@ -11,7 +11,7 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.extensions import db
+from models.db import db
 from jobs import exports
 from models import codes, rosters
 from models.labels import label

@@ -4,7 +4,7 @@ from flask import redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 
-from app.extensions import db
+from models.db import db
 from models import search
 
 

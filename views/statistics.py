@@ -6,7 +6,7 @@ from flask import flash, g, redirect, request, send_file, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 
-from app.extensions import db
+from models.db import db
 from jobs import exports
 from models import statistics
 

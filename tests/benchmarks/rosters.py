@@ -47,7 +47,7 @@ class PeakMemory:
 
 
 def roster_exports(app) -> list[Figure]:
-    from app.extensions import db
+    from models.db import db
     from jobs import exports
     from models import rosters
 
@@ -123,7 +123,7 @@ def _openpyxl(headers, rows):
 
 
 def search(app, engine, client, repeat: int) -> list[Figure]:
-    from app.extensions import db
+    from models.db import db
     from models import Official
 
     with app.app_context():

@@ -85,7 +85,7 @@ def test_init_creates_a_database_that_is_not_there(databases):
         assert "database initialised" in result.output and database_exists(url)
     finally:
         with application.app_context():
-            from app.extensions import db
+            from models.db import db
 
             db.session.remove()
             db.engine.dispose()
