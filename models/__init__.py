@@ -25,10 +25,12 @@ from .permissions import PermissionRequest  # noqa: E402
 from .sections import AREAS, BY_KEY, BY_TABLE, DOSSIER_MODELS, RECORD_MODELS, SECTIONS  # noqa: E402
 from .catalogue import Material  # noqa: E402
 from .fixity import FixityProblem, FixityRun  # noqa: E402
+from .inspection import (CompletenessConfirmation, FourPropertyItem, FourPropertyRun, InspectionReport,  # noqa: E402
+                         RectificationItem)
 from .scheduling import JobLock  # noqa: E402
 from .official import Official  # noqa: E402
 from .workflow import ChangeRequest, ReviewDecision  # noqa: E402
-from . import catalogue, encryption, validation, visibility  # noqa: E402
+from . import catalogue, encryption, inspection, validation, visibility  # noqa: E402
 
 # The official page reads every section by official and review state: one index
 # answers both, whatever a planner without statistics would pick (SQLite).
@@ -42,6 +44,7 @@ validation.install_guard((*DOSSIER_MODELS, CollectionReceipt),
 encryption.install((*DOSSIER_MODELS, ChangeRequest))
 visibility.install()
 catalogue.install()
+inspection.install()
 
 from models.storage import attachments  # noqa: E402
 
@@ -57,5 +60,6 @@ audit_hooks.install((*DOSSIER_MODELS, ChangeRequest, CollectionReceipt, ReviewDe
 __all__ = [
     "AccountSecurity", "BackupChange", "BackupCopy", "BackupRun", "PasswordHistory", "RestoreTest", "PermissionRequest", "Consultation", "ConsultationReading", "AREAS", "AuditChainHead", "AuditEvent", "BY_KEY", "BY_TABLE", "ChangeRequest", "CodeItem", "CollectionReceipt", "DOSSIER_MODELS",
     "Department", "FixityProblem", "FixityRun", "JobLock", "Material", "Official", "RECORD_MODELS",
-    "ReviewDecision", "SECTIONS", "StaffDepartment", "Quarantine", "ScanRun",
+    "ReviewDecision", "SECTIONS", "CompletenessConfirmation", "FourPropertyItem", "FourPropertyRun",
+    "InspectionReport", "RectificationItem", "StaffDepartment", "Quarantine", "ScanRun",
 ]

@@ -82,6 +82,12 @@ class SectionRecord(SourceMixin):
     list_columns: tuple = ()
     # The chronological order of the section on the official page.
     order_by: tuple = ()
+    # Completeness (§1.3.2, models.completeness): whether a complete dossier holds a
+    # record of this section (or HR's confirmation that there is none of its kind),
+    # and the catalogue class its supporting documents are filed under, expected as
+    # soon as the section holds a record.
+    dossier_required: bool = False
+    catalogue_class: str | None = None
 
     id = Column(Integer, primary_key=True)
 
