@@ -96,6 +96,16 @@ READER = {"ConsultationView": ("can_list", "can_apply", "can_read", "can_documen
 CONSULTATION_DEPARTMENT = {"ConsultationView": READER["ConsultationView"] + ("can_decide_department",)}
 CONSULTATION_ARCHIVE = {"ConsultationView": READER["ConsultationView"] + ("can_decide_archive", "can_register")}
 
+# Supervision and inspection (§10): the inspector reads and generates reports, manages
+# rectification and reads completeness and the four-property results; HR sees
+# completeness in its scope and generates reports; the archive the storage screens.
+INSPECTOR = {"inspection_report": ("can_list", "can_show", "can_generate", "can_pdf", "can_xlsx"),
+             "rectification": ("can_list", "can_create", "can_close"), "completeness": ("can_index",),
+             "four_property": ("can_list", "can_show")}
+HR_INSPECTION = {"completeness": ("can_index",),
+                 "inspection_report": ("can_list", "can_show", "can_generate", "can_pdf", "can_xlsx")}
+ARCHIVE_KEEPING = {"fixity": ("can_index",), "four_property": ("can_list", "can_show")}
+
 # role → {FAB view permission name: permissions}, for screens outside the dossier.
 OTHER_ACCESS = {
     "clerk": {"DepartmentView": READ, "ReceiptView": MODIFY, **AUTHOR, **HISTORY, **READER},
@@ -104,14 +114,14 @@ OTHER_ACCESS = {
     "hr_reviewer": {
         "DepartmentView": MODIFY, "CodeItemView": READ, "ReceiptView": MODIFY,
         "BatchAssessmentView": ("can_index", "can_save"),
-        **AUTHOR, **FINAL_REVIEWER, **HISTORY, **BACKLOG, **READER,
+        **AUTHOR, **FINAL_REVIEWER, **HISTORY, **BACKLOG, **READER, **HR_INSPECTION,
     },
     "archivist": {"DepartmentView": READ, "CodeItemView": READ, "ReceiptView": READ, **HISTORY, **BACKLOG,
                   **CONSULTATION_ARCHIVE, "BackupView": ("can_list", "can_request"),
-                  "AntivirusView": ("can_index",)},
+                  "AntivirusView": ("can_index",), **ARCHIVE_KEEPING},
     # The unit head first-reviews what department heads may not read (models.reading.UNIT_FIRST_REVIEW).
     "unit_head": {"DepartmentView": READ, **FIRST_REVIEWER, **HISTORY, **BACKLOG, **READER},
-    "inspector": {"DepartmentView": READ, **HISTORY, **READER},
+    "inspector": {"DepartmentView": READ, **HISTORY, **READER, **INSPECTOR},
     # Accounts belong to the system administrator ...
     "sysadmin": {
         # A lost authenticator: the reset is requested here and approved by a security officer.

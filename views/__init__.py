@@ -14,6 +14,8 @@ from .admin import CodeItemView, DepartmentView, StaffDepartmentView
 from .catalogue import MaterialView, attached_to
 from .consultation import ConsultationView
 from .dossier import SECTION_VIEWS, OfficialView
+from .inspection import InspectionView, RectificationView
+from .keeping import CompletenessView, FixityView, FourPropertyView
 from .collection import BacklogView, BatchAssessmentView, ReceiptView
 from .self_service import MyDossierView
 from .workflow import FinalReviewView, FirstReviewView, HistoryView, MyDraftsView, QueueCount
@@ -37,7 +39,7 @@ def _add(appbuilder, view, name, label, category, category_label, icon="", categ
         view, name, label=label, icon=icon, category=category,
         category_label=category_label, category_icon=category_icon,
     )
-    MENU[view.__name__] = (name, category, f"can_{view.default_view}")
+    MENU[getattr(view, "class_permission_name", None) or view.__name__] = (name, category, f"can_{view.default_view}")
 
 
 def register_views(appbuilder):
@@ -78,6 +80,16 @@ def register_views(appbuilder):
          category_icon="fa-shield")
     _add(appbuilder, AntivirusView, "antivirus", _l("Virus scanning"), "keeping", _l("Archive keeping"),
          icon="fa-bug")
+    _add(appbuilder, FixityView, "fixity", _l("Fixity and integrity"), "keeping", _l("Archive keeping"),
+         icon="fa-check-circle-o")
+    _add(appbuilder, InspectionView, "inspection_reports", _l("Inspection reports"), "inspection", _l("Inspection"),
+         icon="fa-file-text-o", category_icon="fa-search")
+    _add(appbuilder, RectificationView, "rectification", _l("Rectification items"), "inspection", _l("Inspection"),
+         icon="fa-wrench")
+    _add(appbuilder, CompletenessView, "completeness", _l("Completeness of the dossiers"), "inspection",
+         _l("Inspection"), icon="fa-tasks")
+    _add(appbuilder, FourPropertyView, "four_property", _l("Four-property checks"), "inspection", _l("Inspection"),
+         icon="fa-shield")
     _add(appbuilder, DepartmentView, "departments", _l("Departments"), "settings", _l("Settings"),
          icon="fa-sitemap", category_icon="fa-wrench")
     _add(appbuilder, StaffDepartmentView, "staff_departments", _l("Staff departments"), "settings",

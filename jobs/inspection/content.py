@@ -20,16 +20,17 @@ def _in_scope(period):
 
 def completeness_figures(period) -> dict:
     summary, flagged = completeness.summarise(completeness.check(db.session, _in_scope(period)))
-    names = dict(db.session.execute(select(Official.id, Official.name).where(Official.id.in_(list(flagged)[:LISTED]))))
-    listed = [{"official": oid, "name": names.get(oid), "kinds": sorted({f.kind for f in found}),
-               "findings": [f.as_dict()["params"] | {"kind": f.kind} for f in found]}
+    names = dict(db.session.execute(select(Official.id, Official.name).where(Official.id.in_(list(flagged)[:LISTED]))).all())
+    # Kinds only: the values behind a finding (dates of posts, studies) belong to sections the
+    # report's readers may not read (models.reading); the dossier itself shows them to those who may.
+    listed = [{"official": oid, "name": names.get(oid), "kinds": sorted({f.kind for f in found})}
               for oid, found in list(flagged.items())[:LISTED]]
     return {"officials": summary.officials, "with_findings": summary.with_findings, "by_kind": summary.by_kind,
             "listed": listed}
 
 
 def _departments() -> dict[int, int]:
-    return dict(db.session.execute(select(Official.id, Official.department_id).execution_options(**UNSCOPED)))
+    return dict(db.session.execute(select(Official.id, Official.department_id).execution_options(**UNSCOPED)).all())
 
 
 def timeliness(period) -> dict:

@@ -1,0 +1,86 @@
+"""Completeness for HR and the inspector, and the archive's fixity and four-property
+screens (§1.3.2, §4.3.2): results that otherwise live only in the database."""
+
+from flask import abort, request
+from flask_appbuilder import BaseView, expose, has_access
+from sqlalchemy import select
+
+from app.extensions import db
+from jobs import four_property
+from models import Department, FixityProblem, FixityRun, Official, completeness, reading
+from models.inspection import FourPropertyRun
+
+RECENT = 30
+LISTED = 200
+
+
+def official_findings(official_id: int, user) -> list:
+    """The findings of one dossier that ``user`` may read (scope applies through the query hooks)."""
+    facts = completeness.load_facts(db.session, [official_id])
+    if not facts:
+        return []
+    found = completeness.findings_of(facts[0], completeness.limits())
+    return completeness.visible(found, reading.closed_to(user)[1])
+
+
+class CompletenessView(BaseView):
+    route_base = "/completeness"
+    default_view = "index"
+    class_permission_name = "completeness"
+
+    @expose("/")
+    @has_access
+    def index(self):
+        from flask import g
+
+        departments = db.session.scalars(select(Department).order_by(Department.code)).all()
+        chosen = request.args.get("department", "")
+        where = None
+        if chosen:
+            if not chosen.isdigit() or int(chosen) not in {d.id for d in departments}:
+                abort(400)
+            where = Official.department_id == int(chosen)
+        closed = reading.closed_to(g.user)[1]
+        summary, flagged = completeness.summarise(
+            (oid, completeness.visible(found, closed)) for oid, found in completeness.check(db.session, where))
+        shown = list(flagged.items())[:LISTED]
+        officials = {o.id: o for o in db.session.scalars(select(Official).where(Official.id.in_([i for i, _ in shown])))}
+        rows = [(officials[oid], found) for oid, found in shown if oid in officials]
+        return self.render_template("dossier/completeness.html", summary=summary, rows=rows, departments=departments,
+                                    chosen=chosen, kinds=completeness.KIND_LABELS)
+
+
+class FixityView(BaseView):
+    route_base = "/fixity"
+    default_view = "index"
+    class_permission_name = "fixity"
+
+    @expose("/")
+    @has_access
+    def index(self):
+        runs = db.session.scalars(select(FixityRun).order_by(FixityRun.id.desc()).limit(RECENT)).all()
+        problems = db.session.scalars(select(FixityProblem).order_by(FixityProblem.id.desc()).limit(RECENT)).all()
+        checks = db.session.scalars(select(FourPropertyRun).order_by(FourPropertyRun.id.desc()).limit(RECENT)).all()
+        return self.render_template("dossier/fixity.html", runs=runs, problems=problems, checks=checks)
+
+
+class FourPropertyView(BaseView):
+    route_base = "/four-property"
+    default_view = "list"
+    class_permission_name = "four_property"
+
+    @expose("/")
+    @has_access
+    def list(self):
+        checks = db.session.scalars(select(FourPropertyRun).order_by(FourPropertyRun.id.desc()).limit(RECENT)).all()
+        return self.render_template("dossier/four_property_list.html", checks=checks)
+
+    @expose("/<int:run_id>")
+    @has_access
+    def show(self, run_id):
+        check_run = db.session.get(FourPropertyRun, run_id)
+        if check_run is None:
+            abort(404)
+        rows = [(four_property.PROPERTIES[i.property], four_property.BY_KEY[i.item].label, i,
+                 four_property.problems_of(i), four_property.note_of(i)) for i in check_run.items]
+        return self.render_template("dossier/four_property.html", check_run=check_run, rows=rows)
