@@ -38,7 +38,7 @@ def main(argv=None, echo=print) -> dict:
     from app import create_app
     from config import database_url
 
-    from . import dataset, figures, load, scanning
+    from . import dataset, figures, inspection, load, scanning
 
     url = database_url(args.database) if args.database else f"sqlite:///{instance / 'dossier.db'}"
     # The test client posts forms without CSRF tokens, and signs in more often than
@@ -72,6 +72,7 @@ def main(argv=None, echo=print) -> dict:
     table += scanning.upload_scanning(app, workdir, args.files, args.size_mib * 1024 * 1024, args.rounds,
                                       clerk_official, figures.signed_in(app, "hr_reviewer"))
     echo("audit verify"); table.append(figures.audit_verify(app))  # noqa: E702
+    echo("completeness and four-property check"); table += inspection.figures(app, engine)  # noqa: E702
     if dialect == "postgresql" and args.load_seconds > 0:
         echo("concurrent load")
         config = workdir / "load_config.py"
