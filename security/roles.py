@@ -102,7 +102,7 @@ CONSULTATION_ARCHIVE = {"ConsultationView": READER["ConsultationView"] + ("can_d
 INSPECTOR = {"inspection_report": ("can_list", "can_show", "can_generate", "can_pdf", "can_xlsx"),
              "rectification": ("can_list", "can_create", "can_close"), "completeness": ("can_index",),
              "four_property": ("can_list", "can_show")}
-HR_INSPECTION = {"completeness": ("can_index",),
+HR_INSPECTION = {"completeness": ("can_index", "can_confirm"),
                  "inspection_report": ("can_list", "can_show", "can_generate", "can_pdf", "can_xlsx")}
 ARCHIVE_KEEPING = {"fixity": ("can_index",), "four_property": ("can_list", "can_show")}
 

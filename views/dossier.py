@@ -119,6 +119,7 @@ class OfficialView(RecordView):
             catalogue_url=url_for("MaterialView.catalogue", official_id=pk)
             if not pending and self.appbuilder.sm.has_access("can_catalogue", "MaterialView") else None,
             completeness=[] if pending else official_findings(pk, g.user),
+            can_confirm=self.appbuilder.sm.has_access("can_confirm", "completeness"),
         )
 
     def _addable_sections(self, pk):

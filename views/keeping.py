@@ -50,6 +50,38 @@ class CompletenessView(BaseView):
                                     chosen=chosen, kinds=completeness.KIND_LABELS)
 
 
+    @expose("/confirm/<int:official_id>", methods=["POST"])
+    @has_access
+    def confirm(self, official_id):
+        """HR records that an empty required section is empty because there is none of its kind."""
+        from flask import flash, g, redirect, url_for
+        from flask_babel import gettext as _
+
+        from models.inspection import CompletenessConfirmation
+        from security import audit, scope
+
+        scope.guard(Official, official_id)
+        if db.session.get(Official, official_id) is None:
+            abort(404)
+        key = request.form.get("section", "")
+        if key not in {m.section_key for m in completeness.REQUIRED}:
+            flash(_("Choose a required section."), "danger")
+            return redirect(url_for("OfficialView.show", pk=official_id))
+        exists = db.session.scalar(select(CompletenessConfirmation.id).where(
+            CompletenessConfirmation.official_id == official_id, CompletenessConfirmation.section_key == key))
+        if exists is None:
+            note = (request.form.get("note") or "").strip()[:2000] or None
+            confirmation = CompletenessConfirmation(official_id=official_id, section_key=key, note=note,
+                                                    confirmed_by_id=g.user.id)
+            db.session.add(confirmation)
+            db.session.flush()
+            audit.record("completeness_confirmed", object_type="official", object_id=official_id,
+                         details={"section": key})
+            db.session.commit()
+        flash(_("Recorded: this dossier has none of this kind."), "success")
+        return redirect(url_for("OfficialView.show", pk=official_id))
+
+
 class FixityView(BaseView):
     route_base = "/fixity"
     default_view = "index"

@@ -121,3 +121,24 @@ def test_the_archivist_reads_fixity_and_four_property_results(db, login_as, make
     # The archive keeps; it does not inspect.
     assert client.get("/inspection/").status_code in (302, 403)
     assert db.session.scalar(select(func.count()).select_from(Official)) == 1
+
+
+def test_hr_confirms_there_is_none_of_a_kind_and_the_finding_goes(db, login_as, make_official):
+    from models import AuditEvent
+    from models.inspection import CompletenessConfirmation
+
+    official = make_official()
+    client = login_as("hr_reviewer")
+    assert client.post(f"/completeness/confirm/{official.id}", data={"section": "sanction"}).status_code == 302
+    assert client.post(f"/completeness/confirm/{official.id}", data={"section": "nonsense"}).status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(CompletenessConfirmation)) == 0
+    assert client.post("/completeness/confirm/999999", data={"section": "duty_report"}).status_code == 404
+    client.post(f"/completeness/confirm/{official.id}", data={"section": "duty_report", "note": "新任职"})
+    client.post(f"/completeness/confirm/{official.id}", data={"section": "duty_report"})
+    assert db.session.scalar(select(func.count()).select_from(CompletenessConfirmation)) == 1
+    shown = client.get(f"/officialview/show/{official.id}").get_data(as_text=True)
+    block = shown.split('id="completeness-findings"')[1].split("</ul>")[0]
+    assert "述职述廉" not in block and "廉政情况报告" in block
+    assert db.session.scalars(select(AuditEvent).where(AuditEvent.action == "completeness_confirmed")).first()
+    db.session.execute(CompletenessConfirmation.__table__.delete())
+    db.session.commit()
