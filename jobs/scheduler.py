@@ -96,6 +96,20 @@ def _antivirus_rescan():
     return f"{run.files} files, {run.infected} infected, {run.skipped} skipped"
 
 
+def _four_property():
+    from .four_property import run
+
+    check_run = run("schedule")
+    return f"four-property check {check_run.id}: " + ("all green" if check_run.ok else "problems found")
+
+
+def _inspection_report():
+    from .inspection.report import scheduled_report
+
+    report = scheduled_report()
+    return f"inspection report {report.id} for {report.period_start}..{report.period_end}"
+
+
 @dataclass(frozen=True)
 class Job:
     run: Callable[[], str]
@@ -123,6 +137,12 @@ JOBS = {
     "restore_test": Job(_restore_test, {"trigger": "cron", "day_of_week": "sun", "hour": 5, "minute": 0},
                         timedelta(hours=24)),
     # §6.2.2: the whole store against the current signatures, nightly after the fixity check.
+    # DA/T 70-2018 four-property self-check, weekly after the Sunday backup and restore test.
+    "four_property": Job(_four_property, {"trigger": "cron", "day_of_week": "sun", "hour": 7, "minute": 0},
+                         timedelta(hours=12)),
+    # §10.1 定期检查: the report of the previous calendar month, on the 1st.
+    "inspection_report": Job(_inspection_report, {"trigger": "cron", "day": 1, "hour": 6, "minute": 0},
+                             timedelta(hours=6)),
     "antivirus_rescan": Job(_antivirus_rescan, {"trigger": "cron", "hour": 3, "minute": 30}, timedelta(hours=12)),
 }
 

@@ -28,6 +28,8 @@ from .permissions import PermissionRequest  # noqa: E402
 from .sections import AREAS, BY_KEY, BY_TABLE, DOSSIER_MODELS, RECORD_MODELS, SECTIONS  # noqa: E402
 from .catalogue import Material  # noqa: E402
 from .fixity import FixityProblem, FixityRun  # noqa: E402
+from .inspection import (CompletenessConfirmation, FourPropertyItem, FourPropertyRun, InspectionReport,  # noqa: E402
+                         RectificationItem)
 from .scheduling import JobLock  # noqa: E402
 from .official import Official  # noqa: E402
 from .rosters import SavedRoster  # noqa: E402
@@ -42,5 +44,6 @@ from .hooks import install as install_hooks  # noqa: E402
 __all__ = [
     "AccountSecurity", "BackupChange", "BackupCopy", "BackupRun", "PasswordHistory", "RestoreTest", "PermissionRequest", "Consultation", "ConsultationReading", "AREAS", "AuditChainHead", "AuditEvent", "BY_KEY", "BY_TABLE", "ChangeRequest", "CodeItem", "CollectionReceipt", "DOSSIER_MODELS",
     "Department", "FixityProblem", "FixityRun", "JobLock", "Material", "Official", "RECORD_MODELS",
-    "ReviewDecision", "SavedRoster", "SECTIONS", "install_hooks", "StaffDepartment", "Quarantine", "ScanRun",
+    "ReviewDecision", "SavedRoster", "SECTIONS", "install_hooks", "CompletenessConfirmation", "FourPropertyItem",
+    "FourPropertyRun", "InspectionReport", "RectificationItem", "StaffDepartment", "Quarantine", "ScanRun",
 ]

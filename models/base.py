@@ -78,9 +78,13 @@ class SourceMixin(EntryMixin):
     # not read it (models.reading).
     unit_first_review = False
     # The catalogue class its supporting documents are filed in (GB/T class code, e.g. "8"),
-    # and whether those documents are as closed as the section itself (models.reading).
+    # expected as soon as the section holds a record (models.completeness), and whether those
+    # documents are as closed as the section itself (models.reading).
     catalogue_class: str | None = None
     guards_catalogue_class = False
+    # Completeness (§1.3.2, models.completeness): whether a complete dossier holds a record of
+    # this section (or HR's confirmation that there is none of its kind).
+    dossier_required: bool = False
     # What a roster may show of the section and filter by (models.roster_fields).
     roster_columns: tuple = ()
 

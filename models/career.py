@@ -16,6 +16,8 @@ class WorkExperience(SectionRecord, Model):
     section_key = "work_experience"
     section_area = "career"
     section_label = _l("Work experience")
+    dossier_required = True
+    catalogue_class = "1"
     list_columns = ("start_date", "end_date", "unit", "post")
     order_by = ("start_date",)
     catalogue_class = "1"
@@ -46,6 +48,8 @@ class Education(SectionRecord, Model):
     section_key = "education"
     section_area = "career"
     section_label = _l("Education history")
+    dossier_required = True
+    catalogue_class = "4-1"
     list_columns = ("start_date", "graduation_date", "school", "major", "education", "degree")
     order_by = ("start_date",)
     catalogue_class = "4-1"

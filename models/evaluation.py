@@ -17,6 +17,8 @@ class AnnualAssessment(SectionRecord, Model):
     section_key = "annual_assessment"
     section_area = "evaluation"
     section_label = _l("Annual assessment")
+    dossier_required = True
+    catalogue_class = "3"
     list_columns = ("year", "grade", "comments")
     order_by = ("year",)
     catalogue_class = "3"
@@ -38,6 +40,7 @@ class SpecialAssessment(SectionRecord, Model):
     section_key = "special_assessment"
     section_area = "evaluation"
     section_label = _l("Special assessment")
+    catalogue_class = "3"
     list_columns = ("assessed_on", "project", "result")
     order_by = ("assessed_on",)
     catalogue_class = "3"

@@ -6,7 +6,7 @@ changes nothing). The order is the order of the hooks at flush: validation reads
 the plaintext that encryption then replaces with ciphertext.
 """
 
-from . import catalogue, encryption, pinyin, validation, visibility
+from . import catalogue, encryption, inspection, pinyin, validation, visibility
 from .codes import CodeItem
 from .collection import CollectionReceipt
 from .consultation import Consultation
@@ -25,4 +25,5 @@ def install(current_scope) -> None:
     visibility.install(current_scope)
     pinyin.install(Official)
     catalogue.install()
+    inspection.install()
     attachments.install()

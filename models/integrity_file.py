@@ -15,6 +15,7 @@ class IntegrityReport(SectionRecord, Model):
     section_key = "integrity_report"
     section_area = "integrity"
     section_label = _l("Integrity report")
+    dossier_required = True
     list_columns = ("submitted_on", "period")
     order_by = ("submitted_on",)
     catalogue_class = "10"
@@ -60,6 +61,7 @@ class ViolationRecord(SectionRecord, Model):
     section_key = "violation_record"
     section_area = "integrity"
     section_label = _l("Violation record")
+    catalogue_class = "8"
     list_columns = ("occurred_on", "description", "handled_on")
     order_by = ("occurred_on",)
     catalogue_class = "8"

@@ -15,6 +15,7 @@ class DutyReport(SectionRecord, Model):
     section_key = "duty_report"
     section_area = "other"
     section_label = _l("Duty and integrity report")
+    dossier_required = True
     list_columns = ("year", "title", "reported_on")
     order_by = ("year",)
     catalogue_class = "3"

@@ -17,6 +17,7 @@ class Reward(SectionRecord, Model):
     section_key = "reward"
     section_area = "rewards"
     section_label = _l("Reward")
+    catalogue_class = "7"
     list_columns = ("granted_on", "title", "granting_body", "level")
     order_by = ("granted_on",)
     catalogue_class = "7"
@@ -41,6 +42,7 @@ class Sanction(SectionRecord, Model):
     section_key = "sanction"
     section_area = "rewards"
     section_label = _l("Sanction")
+    catalogue_class = "8"
     list_columns = ("decided_on", "kind", "deciding_body", "period_months")
     order_by = ("decided_on",)
     catalogue_class = "8"

@@ -17,6 +17,7 @@ class Training(SectionRecord, Model):
     section_key = "training"
     section_area = "training"
     section_label = _l("Training programme")
+    catalogue_class = "4-4"
     list_columns = ("start_date", "end_date", "name", "institution", "place", "hours")
     order_by = ("start_date",)
     catalogue_class = "4-4"
@@ -50,6 +51,7 @@ class TrainingOutcome(SectionRecord, Model):
     section_key = "training_outcome"
     section_area = "training"
     section_label = _l("Training outcome")
+    catalogue_class = "4-4"
     list_columns = ("obtained_on", "certificate", "certificate_no", "training")
     order_by = ("obtained_on",)
     catalogue_class = "4-4"

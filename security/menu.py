@@ -29,6 +29,7 @@ CATEGORIES = {
     # FAB's own category: its user and role screens sit here too (SECURITY below).
     "Security": (_l("Security"), ""),
     "keeping": (_l("Archive keeping"), "fa-shield"),
+    "inspection": (_l("Inspection"), "fa-search"),
     "settings": (_l("Settings"), "fa-wrench"),
 }
 
@@ -70,6 +71,12 @@ def entries() -> list[Entry]:
         Entry("audit_trail", _l("Audit trail"), "Security", "fa-history"),
         Entry("backups", _l("Backups"), "keeping", "fa-hdd-o"),
         Entry("antivirus", _l("Virus scanning"), "keeping", "fa-bug", "can_index"),
+        Entry("fixity", _l("Fixity and integrity"), "keeping", "fa-check-circle-o", "can_index"),
+        Entry("inspection_reports", _l("Inspection reports"), "inspection", "fa-file-text-o",
+              screen="inspection_report"),
+        Entry("rectification", _l("Rectification items"), "inspection", "fa-wrench"),
+        Entry("completeness", _l("Completeness of the dossiers"), "inspection", "fa-tasks", "can_index"),
+        Entry("four_property", _l("Four-property checks"), "inspection", "fa-shield"),
         Entry("departments", _l("Departments"), "settings", "fa-sitemap"),
         Entry("staff_departments", _l("Staff departments"), "settings", "fa-users"),
         Entry("code_tables", _l("Code tables"), "settings", "fa-list"),

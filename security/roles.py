@@ -110,6 +110,16 @@ STATISTICS = {"statistics": ("can_list",)}
 # The one search box: whoever reads officials finds them.
 SEARCH = {"search": ("can_list",)}
 
+# Supervision and inspection (§10): the inspector reads and generates reports, manages
+# rectification and reads completeness and the four-property results; HR sees
+# completeness in its scope and generates reports; the archive the storage screens.
+INSPECTOR = {"inspection_report": ("can_list", "can_show", "can_generate", "can_pdf", "can_xlsx"),
+             "rectification": ("can_list", "can_create", "can_close"), "completeness": ("can_index",),
+             "four_property": ("can_list", "can_show")}
+HR_INSPECTION = {"completeness": ("can_index", "can_confirm"),
+                 "inspection_report": ("can_list", "can_show", "can_generate", "can_pdf", "can_xlsx")}
+ARCHIVE_KEEPING = {"fixity": ("can_index",), "four_property": ("can_list", "can_show")}
+
 # role → {FAB view permission name: permissions}, for screens outside the dossier.
 OTHER_ACCESS = {
     "clerk": {"departments": READ, "collection_register": MODIFY, **AUTHOR, **HISTORY, **READER, **ROSTERS,
@@ -119,14 +129,14 @@ OTHER_ACCESS = {
     "hr_reviewer": {
         "departments": MODIFY, "code_tables": READ, "collection_register": MODIFY,
         "batch_assessment": ("can_index", "can_save"),
-        **AUTHOR, **FINAL_REVIEWER, **HISTORY, **BACKLOG, **READER, **EXPORTS, **SEARCH,
+        **AUTHOR, **FINAL_REVIEWER, **HISTORY, **BACKLOG, **READER, **EXPORTS, **SEARCH, **HR_INSPECTION,
     },
     "archivist": {"departments": READ, "code_tables": READ, "collection_register": READ, **HISTORY, **BACKLOG,
                   **CONSULTATION_ARCHIVE, "backups": ("can_list", "can_request"),
-                  "antivirus": ("can_index",), **SEARCH},
+                  "antivirus": ("can_index",), **SEARCH, **ARCHIVE_KEEPING},
     # The unit head first-reviews what department heads may not read (sections declaring ``unit_first_review``).
     "unit_head": {"departments": READ, **FIRST_REVIEWER, **HISTORY, **BACKLOG, **READER, **SEARCH},
-    "inspector": {"departments": READ, **HISTORY, **READER, **STATISTICS, **SEARCH},
+    "inspector": {"departments": READ, **HISTORY, **READER, **STATISTICS, **SEARCH, **INSPECTOR},
     # Accounts belong to the system administrator ...
     "sysadmin": {
         # A lost authenticator: the reset is requested here and approved by a security officer.

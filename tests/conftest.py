@@ -311,6 +311,17 @@ def real_rows(db, users, make_official, make_record, make_material):
     ids.update(collection_receipt=receipt.id, permission_request=request.id, ab_group=group.id,
                consultation=grants["clerk"].id, consultation_subject=subject.id)
     ids["grants"] = {role: grant.id for role, grant in grants.items()}
+    from jobs.inspection.period import Period
+    from jobs.inspection.report import generate
+    from models.inspection import FourPropertyRun, InspectionReport, RectificationItem
+
+    report = generate(Period(date.today(), date.today()), "command")
+    check_run = FourPropertyRun(trigger="command", ok=True)
+    item = RectificationItem(report_id=report.id, finding_key="content.completeness", title="整改", state="open",
+                             assigned_role="hr_reviewer", due_on=date.today() + timedelta(days=7))
+    db.session.add_all([check_run, item])
+    db.session.commit()
+    ids.update(inspection_report=report.id, four_property_run=check_run.id, rectification_item=item.id)
     # The premise of every check: these rows are really there, committed, for any other session.
     from sqlalchemy import create_engine
 
@@ -323,4 +334,6 @@ def real_rows(db, users, make_official, make_record, make_material):
     db.session.rollback()
     db.session.execute(delete(PermissionRequest.__table__).where(PermissionRequest.id == ids["permission_request"]))
     db.session.execute(delete(Group.__table__).where(Group.id == ids["ab_group"]))
+    for model in (RectificationItem, InspectionReport, FourPropertyRun):
+        db.session.execute(delete(model.__table__))
     db.session.commit()

@@ -13,6 +13,8 @@ from .admin import CodeItemView, DepartmentView, StaffDepartmentView
 from .catalogue import MaterialView, attached_to
 from .consultation import ConsultationView
 from .dossier import OfficialView, section_views
+from .inspection import InspectionView, RectificationView
+from .keeping import CompletenessView, FixityView, FourPropertyView
 from .collection import BacklogView, BatchAssessmentView, ReceiptView
 from .rosters import RosterView
 from .search import SearchView
@@ -23,7 +25,7 @@ from .workflow import FinalReviewView, FirstReviewView, HistoryView, MyDraftsVie
 SCREENS = (OfficialView, ReceiptView, MaterialView, ConsultationView, MyDraftsView, FirstReviewView, FinalReviewView,
            BacklogView, BatchAssessmentView, MyDossierView, AccountSecurityView, PermissionRequestView,
            AuditEventView, BackupView, AntivirusView, DepartmentView, StaffDepartmentView, CodeItemView,
-           RosterView, StatisticsView)
+           RosterView, StatisticsView, FixityView, InspectionView, RectificationView, CompletenessView, FourPropertyView)
 # Menu labels that count what waits for the signed-in user.
 COUNTED = {"first_review": "first", "final_review": "final"}
 

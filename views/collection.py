@@ -2,18 +2,18 @@
 one year's annual assessments (§7.1.2)."""
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date
 
 from flask import flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from wtforms import SelectField
 
 from models.db import db
-from models import BY_KEY, RECORD_MODELS, CollectionReceipt, Department, Official, codes, workflow
-from models.collection import deadline_days
+from models import BY_KEY, CollectionReceipt, Department, Official, codes, workflow
+from models.backlog import overdue_entries, overdue_receipts, receipt_deadline  # noqa: F401
 from models.evaluation import AnnualAssessment
 from models.labels import LABELS
 
@@ -72,30 +72,6 @@ def entry_url(receipt) -> str | None:
     if model is Official:
         return url_for("OfficialView.edit", pk=receipt.official_id)
     return url_for(f"{model.__name__}View.add", _flt_0_official=receipt.official_id, receipt=receipt.id)
-
-
-def receipt_deadline(item) -> date | None:
-    """When the entry of ``item`` was due: the receipt's deadline, else from the date received or entered."""
-    receipt = getattr(item, "receipt", None)
-    if receipt is not None:
-        return receipt.deadline
-    start = item.received_on or (item.entered_at.date() if item.entered_at else None)
-    return start + timedelta(days=deadline_days()) if start else None
-
-
-def overdue_receipts(session, today: date) -> list:
-    """Receipts past their deadline from which nothing has been entered yet."""
-    query = select(CollectionReceipt).where(CollectionReceipt.deadline < today)
-    for model in RECORD_MODELS:
-        column = model.__table__.c.receipt_id
-        query = query.where(~exists().where(column == CollectionReceipt.id))
-    return list(session.scalars(query.order_by(CollectionReceipt.deadline)))
-
-
-def overdue_entries(session, today: date) -> list:
-    """Entries still waiting for approval after their deadline."""
-    return [item for item in workflow.pending_items(session, workflow.PENDING)
-            if (deadline := receipt_deadline(item)) is not None and deadline < today]
 
 
 def department_of(item) -> str:

@@ -10,6 +10,7 @@ from models import SECTIONS, Material, Official, workflow
 from security import request_state, scope
 
 from .base import DossierInterface, RecordView, metadata_attrs
+from .keeping import official_findings
 
 SOURCE_COLUMNS = ["source_channel", "source_department", "received_on"]
 ENTRY_COLUMNS = ["review_state", "entered_by", "entered_at", "changed_by", "changed_at"]
@@ -133,6 +134,8 @@ class OfficialView(RecordView):
             history_url=url_for("HistoryView.record", table="official", record_id=pk),
             catalogue_url=url_for("MaterialView.catalogue", official_id=pk)
             if not pending and self.appbuilder.sm.has_access("can_catalogue", Material.section_key) else None,
+            completeness=[] if pending else official_findings(pk, g.user),
+            can_confirm=self.appbuilder.sm.has_access("can_confirm", "completeness"),
         )
 
     def _addable_sections(self, pk):

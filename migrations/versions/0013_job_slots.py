@@ -5,7 +5,7 @@ the job twice: the lock only kept them from running at the same moment. The job'
 row now records the last due time taken.
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 Create Date: 2026-12-01
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 revision = '0013'
-down_revision = '0011'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 

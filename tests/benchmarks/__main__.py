@@ -38,7 +38,7 @@ def main(argv=None, echo=print) -> dict:
     from app import create_app
     from config import database_url
 
-    from . import dataset, figures, load, rosters, scanning
+    from . import dataset, figures, inspection, load, rosters, scanning
 
     url = database_url(args.database) if args.database else f"sqlite:///{instance / 'dossier.db'}"
     # The test client posts forms without CSRF tokens, and signs in more often than
@@ -75,6 +75,7 @@ def main(argv=None, echo=print) -> dict:
     echo("rosters and search")
     table += rosters.roster_exports(app)
     table += rosters.search(app, engine, figures.signed_in(app, "hr_reviewer"), args.repeat)
+    echo("completeness and four-property check"); table += inspection.figures(app, engine)  # noqa: E702
     if dialect == "postgresql" and args.load_seconds > 0:
         echo("concurrent load")
         config = workdir / "load_config.py"

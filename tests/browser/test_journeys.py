@@ -342,3 +342,45 @@ def test_hr_builds_a_roster_saves_it_and_exports_xlsx(page, live_server, make_of
     assert page.requested_hosts == {urlsplit(live_server).netloc}
     db.session.execute(delete(SavedRoster.__table__))
     db.session.commit()
+def test_the_inspector_opens_the_latest_report_rectifies_a_finding_and_prints_it(page, live_server, db, users,
+                                                                                  make_official):
+    from datetime import date, timedelta
+
+    from jobs.inspection.period import Period
+    from jobs.inspection.report import generate
+    from models.inspection import InspectionReport, RectificationItem
+
+    make_official(name="待补档案")
+    older = generate(Period(date.today() - timedelta(days=40), date.today() - timedelta(days=31)), "schedule")
+    latest = generate(Period(date.today().replace(day=1), date.today()), "demand", users["inspector"])
+    assert older.id < latest.id  # the list shows the latest first; the journey opens it by its period
+    try:
+        sign_in(page, live_server, "inspector")
+        page.click("a.dropdown-toggle:has-text('监督检查')")
+        page.click("text=检查报告")
+        page.click(f"#reports tr:has-text('{latest.period_start}') >> a.open-report")
+        page.wait_for_selector("#seal .seal-ok")
+        finding = page.locator("tr.finding[data-key='content.completeness']")
+        finding.locator("summary.open-finding").click()
+        finding.locator("input[name=title]").fill("补齐待补档案的必备材料")
+        finding.locator("input[name=due_on]").fill((date.today() + timedelta(days=14)).isoformat())
+        finding.locator("button.create-item").click()
+        page.wait_for_selector("text=已创建")
+        assert page.locator("#items tr:has-text('补齐待补档案的必备材料')").count() == 1
+
+        page.goto(f"{live_server}/inspection/report/{latest.id}")
+        # The PDF embeds a subset of the CJK fonts: allow for a machine under load.
+        with page.context.expect_event("response", lambda r: r.url.endswith(f"/report/{latest.id}/pdf"),
+                                       timeout=120000) as answered:
+            with page.expect_popup(timeout=120000) as opened:
+                page.click("#print-report")
+        printed = answered.value
+        assert printed.status == 200, printed.status
+        assert printed.headers["content-type"].startswith("application/pdf")
+        opened.value.close()
+        assert page.requested_hosts == {urlsplit(live_server).netloc}, page.requested_hosts
+    finally:
+        db.session.rollback()
+        db.session.execute(RectificationItem.__table__.delete())
+        db.session.execute(InspectionReport.__table__.delete())
+        db.session.commit()
