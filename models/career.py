@@ -20,7 +20,6 @@ class WorkExperience(SectionRecord, Model):
     catalogue_class = "1"
     list_columns = ("start_date", "end_date", "unit", "post")
     order_by = ("start_date",)
-    catalogue_class = "1"
     roster_columns = (OpenSince("post_since"), OpenSince("years_in_post", years=True, filters=("min", "max")))
 
     unit = Column(String(200), nullable=False)
@@ -52,7 +51,6 @@ class Education(SectionRecord, Model):
     catalogue_class = "4-1"
     list_columns = ("start_date", "graduation_date", "school", "major", "education", "degree")
     order_by = ("start_date",)
-    catalogue_class = "4-1"
     roster_columns = (Lowest("highest_education", of="education", code_table="education", filters=("eq",)),
                       Lowest("highest_degree", of="degree", code_table="degree"))
 

@@ -21,7 +21,6 @@ class AnnualAssessment(SectionRecord, Model):
     catalogue_class = "3"
     list_columns = ("year", "grade", "comments")
     order_by = ("year",)
-    catalogue_class = "3"
     roster_columns = (Latest("latest_grade", of="grade", by="year", code_table="assessment_grade", filters=("eq",)),
                       Latest("latest_assessment_year", of="year", by="year"))
 
@@ -43,7 +42,6 @@ class SpecialAssessment(SectionRecord, Model):
     catalogue_class = "3"
     list_columns = ("assessed_on", "project", "result")
     order_by = ("assessed_on",)
-    catalogue_class = "3"
 
     project = Column(String(200), nullable=False)
     result = Column(String(200), nullable=False)

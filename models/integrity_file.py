@@ -64,7 +64,6 @@ class ViolationRecord(SectionRecord, Model):
     catalogue_class = "8"
     list_columns = ("occurred_on", "description", "handled_on")
     order_by = ("occurred_on",)
-    catalogue_class = "8"
     guards_catalogue_class = True
     unit_first_review = True
 

@@ -20,7 +20,6 @@ class Reward(SectionRecord, Model):
     catalogue_class = "7"
     list_columns = ("granted_on", "title", "granting_body", "level")
     order_by = ("granted_on",)
-    catalogue_class = "7"
     roster_columns = (Total("reward_count"),)
 
     title = Column(String(200), nullable=False)
@@ -45,7 +44,6 @@ class Sanction(SectionRecord, Model):
     catalogue_class = "8"
     list_columns = ("decided_on", "kind", "deciding_body", "period_months")
     order_by = ("decided_on",)
-    catalogue_class = "8"
     # Clerks enter sanctions without reading them back; documents of class 8 are as closed
     # as the sanctions themselves, and the unit head first-reviews them (not the
     # department head, who may not read them).

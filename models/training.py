@@ -20,7 +20,6 @@ class Training(SectionRecord, Model):
     catalogue_class = "4-4"
     list_columns = ("start_date", "end_date", "name", "institution", "place", "hours")
     order_by = ("start_date",)
-    catalogue_class = "4-4"
     roster_columns = (Total("training_hours", of="hours"), Total("training_count"))
 
     name = Column(String(200), nullable=False)
@@ -54,7 +53,6 @@ class TrainingOutcome(SectionRecord, Model):
     catalogue_class = "4-4"
     list_columns = ("obtained_on", "certificate", "certificate_no", "training")
     order_by = ("obtained_on",)
-    catalogue_class = "4-4"
 
     training_id = Column(Integer, ForeignKey("training.id", ondelete="SET NULL"))
     training = relationship("Training")
