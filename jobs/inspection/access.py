@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from models.db import db
 from models import Consultation
-from models.audit import AuditEvent
+from security.audit_tables import AuditEvent
 
 # Sections whose reads an inspector follows: the integrity file, sanctions and personal matters.
 SENSITIVE_TABLES = frozenset({"integrity_report", "integrity_risk", "violation_record", "sanction",

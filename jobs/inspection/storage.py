@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from models.db import db
 from models import BackupCopy, BackupRun, FixityProblem, FixityRun, Quarantine, RestoreTest, ScanRun
-from models.audit import AuditEvent
+from security.audit_tables import AuditEvent
 from models.inspection import FourPropertyRun
 from security import audit
 

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from models.audit import AuditEvent
+from security.audit_tables import AuditEvent
 from models.career import WorkExperience
 from models.evaluation import AnnualAssessment
 from models.validation import add_years
