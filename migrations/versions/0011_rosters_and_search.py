@@ -11,7 +11,7 @@ Create Date: 2026-12-01
 from alembic import op
 import sqlalchemy as sa
 
-from models import tracking
+from migrations.frozen import pinyin_v1, tracking_v1 as tracking
 
 revision = '0011'
 down_revision = '0010'
@@ -48,10 +48,8 @@ def upgrade():
     official = sa.table('official', sa.column('id', sa.Integer), sa.column('name', sa.String),
                         sa.column('name_pinyin', sa.String), sa.column('name_initials', sa.String),
                         sa.column('name_pinyin_short', sa.String))
-    from models.pinyin import search_columns
-
     for official_id, name in bind.execute(sa.select(official.c.id, official.c.name)).all():
-        bind.execute(official.update().where(official.c.id == official_id).values(**search_columns(name)))
+        bind.execute(official.update().where(official.c.id == official_id).values(**pinyin_v1.search_columns(name)))
     tracking.install(bind, TRACKED)
 
 

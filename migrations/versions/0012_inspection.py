@@ -11,7 +11,7 @@ Create Date: 2026-12-01
 from alembic import op
 import sqlalchemy as sa
 
-from models import tracking
+from migrations.frozen import tracking_v1 as tracking
 
 revision = '0012'
 down_revision = '0011'
