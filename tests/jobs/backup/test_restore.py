@@ -18,7 +18,7 @@ from tests import documents
 from tests.jobs.backup.conftest import official_page
 from tests.helpers import as_attacker
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+README = Path(__file__).resolve().parents[3] / "README.md"
 
 
 def quiet(_text):
