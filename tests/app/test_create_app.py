@@ -70,7 +70,7 @@ def test_the_application_installs_every_hook_of_the_domain_and_the_trail():
 
 def test_installing_the_hooks_again_changes_nothing(app, db, databases, make_official):
     from models import AuditEvent, Official
-    from tests.conftest import make_app
+    from tests.apps import make_app
 
     before = our_listeners()
     assert before and len(before) == len(set(before)), "a hook is installed twice"
@@ -113,7 +113,7 @@ def test_unknown_attachment_types_are_refused_by_name(instance):
 
 
 def test_the_instance_secret_is_created_once_readable_by_the_owner_alone(databases, instance):
-    from tests.conftest import make_app
+    from tests.apps import make_app
 
     first = make_app(databases.new("secret"), SECRET_KEY=None,
                      DOSSIER_KEYSTORE_URL=f"sqlite:///{instance.parent / 'keystore.db'}")

@@ -9,7 +9,7 @@ from sqlalchemy import select, text
 from jobs import four_property
 from models import AuditEvent
 from models.storage import attachments
-from tests.conftest import DEMO_PASSWORD
+from tests.apps import DEMO_PASSWORD
 
 
 @pytest.fixture

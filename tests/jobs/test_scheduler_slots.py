@@ -10,7 +10,7 @@ from sqlalchemy import delete
 
 from jobs import scheduler
 from models import JobLock
-from tests.conftest import make_app
+from tests.apps import make_app
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import flask_migrate
 import pytest
 from sqlalchemy import text
 
-from tests.conftest import make_app
+from tests.apps import make_app
 
 MIGRATIONS = Path(__file__).parents[2] / "migrations"
 # The application's own packages: a migration importing one builds what that code says today.

@@ -5,7 +5,7 @@ import json
 import flask_migrate
 from sqlalchemy import text
 
-from tests.conftest import make_app
+from tests.apps import make_app
 
 
 def test_grants_on_a_section_screen_move_to_its_section_key_with_their_ids(databases):

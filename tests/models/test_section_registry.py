@@ -61,7 +61,7 @@ def _child(url: str, directory: str) -> None:
     from migrations.sections import create_section_table
 
     import models  # noqa: F401
-    from tests.conftest import make_app, sign_in
+    from tests.apps import make_app, sign_in
 
     hobby = declare()
     sa.orm.configure_mappers()

@@ -259,7 +259,8 @@ def test_a_restore_creates_its_postgresql_target_database_when_the_server_has_no
     """On a new server the target database need not be created by hand (SQLite: a new file)."""
     from sqlalchemy_utils import database_exists
 
-    from jobs.backup.restore import drop_database, restore, scratch_database
+    from jobs.backup.restore import restore
+    from jobs.backup.restore_test import drop_database, scratch_database
 
     make_official()
     assert runs.run_backup(full=True).state == "succeeded"
