@@ -1,11 +1,15 @@
 """The verifier of the audit chain (§5.3, §6.3): a broken chain is reported, never repaired."""
 
 import hmac
+import multiprocessing
+import os
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select
+from sqlalchemy.pool import NullPool
 
 from security.audit_chain import BATCH, ENCODED, EVENTS, HEAD, SEP, SEPARATORS, AuditError, encode
 from security.audit_checkpoints import Checkpoint, CheckpointProblem, read_checkpoints
@@ -25,6 +29,8 @@ MESSAGES = {
     "bad_checkpoint_signature": _l("The checkpoint on line %(line)s (event %(seq)s) has an invalid signature: the checkpoint file was altered."),
     "no_public_key": _l("The checkpoint file cannot be checked: the public key %(path)s is missing."),
 }
+# From this many events on, verification runs over every core (see ``verify``).
+PARALLEL_FROM = 200_000
 SOURCES = {"head": _l("the chain head"), "checkpoint": _l("the signed checkpoint of %(at)s")}
 
 
@@ -58,15 +64,20 @@ class VerifyResult:
         return self
 
 
-def _walk(session, result, key, prev, start, end, checkpoints) -> bool:
-    """Check events start+1 … end in order, from chain value ``prev``; False at the first problem."""
-    pending = iter(c for c in checkpoints if c.seq > start)
-    cp = next(pending, None)
-    rows = session.execute(
+def _rows(connection, start, end):
+    """Events start+1 … end in seq order, streamed in batches of plain tuples."""
+    return connection.execute(
         select(*(EVENTS.c[c] for c in ENCODED), EVENTS.c.chain)
         .where(EVENTS.c.seq > start, EVENTS.c.seq <= end).order_by(EVENTS.c.seq),
         execution_options={"yield_per": BATCH},
     )
+
+
+def _walk(rows, result, key, prev, start, checkpoints) -> bool:
+    """Check the streamed events, the first being start+1, from chain value ``prev``;
+    False at the first problem."""
+    pending = iter(c for c in checkpoints if c.seq > start)
+    cp = next(pending, None)
     digest, expected = hmac.digest, start + 1
     try:
         for seq, at, actor_id, actor_name, action, object_type, object_id, client_addr, details, chain in rows:
@@ -95,21 +106,86 @@ def _walk(session, result, key, prev, start, end, checkpoints) -> bool:
     return True
 
 
-def verify(session, checkpoints: bool = True, since_last_checkpoint: bool = False) -> VerifyResult:
+def _walk_range(url: str, key: bytes, start: int, end: int, checkpoints, last: bool) -> VerifyResult:
+    """One range of a parallel verification, in a process of its own with a connection of
+    its own. It starts from the chain value stored with event ``start``: if that value
+    was forged, the range before fails on it (its last event must reach it), so the
+    ranges together prove what one walk proves. A range other than the last must end
+    at ``end``: events missing from its tail are a gap."""
+    engine = create_engine(url, poolclass=NullPool)
+    result = VerifyResult()
+    try:
+        with engine.connect() as connection:
+            stored = connection.scalar(select(EVENTS.c.chain).where(EVENTS.c.seq == start))
+            if stored is None:  # the range before reports this gap first
+                return result.fail("gap", start, before=start - 1, after=start + 1)
+            if _walk(_rows(connection, start, end), result, key, bytes.fromhex(stored), start, checkpoints) \
+                    and not last and result.last_seq < end:
+                after = connection.scalar(select(func.min(EVENTS.c.seq)).where(EVENTS.c.seq > result.last_seq))
+                result.fail("gap", result.last_seq + 1, before=result.last_seq, after=after)
+    finally:
+        engine.dispose()
+    return result
+
+
+def _walk_parallel(session, result, key, prev, start, end, checkpoints, workers: int) -> bool:
+    """``_walk`` over ``workers`` contiguous ranges at once; the same report (the first
+    problem in seq order), the first range checked here, from ``prev``."""
+    bounds = [start + (end - start) * i // workers for i in range(workers + 1)]
+    url = session.get_bind().url.render_as_string(hide_password=False)
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers - 1, mp_context=context) as pool:
+        later = [pool.submit(_walk_range, url, key, a, b, [c for c in checkpoints if a < c.seq <= b], b == end)
+                 for a, b in zip(bounds[1:-1], bounds[2:])]
+        first = VerifyResult()
+        ok = _walk(_rows(session, bounds[0], bounds[1]), first, key, prev, bounds[0],
+                   [c for c in checkpoints if c.seq <= bounds[1]])
+        if ok and first.last_seq < bounds[1]:
+            after = session.scalar(select(func.min(EVENTS.c.seq)).where(EVENTS.c.seq > first.last_seq))
+            first.fail("gap", first.last_seq + 1, before=first.last_seq, after=after)
+        outcomes = [first] + [f.result() for f in later]
+    checked = 0
+    for outcome in outcomes:
+        checked += outcome.checked
+        if not outcome.ok:
+            result.fail(outcome.problem, outcome.first_bad_seq, **outcome.params)
+            result.checked = checked
+            return False
+        result.last_seq, result.last_chain = outcome.last_seq, outcome.last_chain
+        result.checkpoint = outcome.checkpoint or result.checkpoint
+    result.checked = checked
+    return True
+
+
+def _workers(events: int, workers: int | None) -> int:
+    """How many processes: one for a short walk (starting others costs more than it saves)."""
+    if workers is None:
+        workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+        if events < PARALLEL_FROM:
+            return 1
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return max(1, min(workers, events // 2 or 1))
+
+
+def verify(session, checkpoints: bool = True, since_last_checkpoint: bool = False,
+           workers: int | None = None) -> VerifyResult:
     """Verify the chain from the first event (or from the last checkpoint, whose
     cost is bounded by the checkpoint schedule) to the chain head.
 
     Streams events in seq order and stops at the first problem: an altered event
     (chain mismatch at its seq), a deleted one (a gap), a removed tail (the head or
     a signed checkpoint names an event the table no longer has) or a forged checkpoint.
+    A long walk runs in ranges over the machine's cores (``workers`` processes; by
+    default one per core from ``PARALLEL_FROM`` events on), with the same report.
     """
     started = time.perf_counter()
-    result = _verify(session, checkpoints or since_last_checkpoint, since_last_checkpoint)
+    result = _verify(session, checkpoints or since_last_checkpoint, since_last_checkpoint, workers)
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _verify(session, use_checkpoints: bool, since_last: bool) -> VerifyResult:
+def _verify(session, use_checkpoints: bool, since_last: bool, workers: int | None) -> VerifyResult:
     result = VerifyResult()
     key = audit_key()
     try:
@@ -136,7 +212,12 @@ def _verify(session, use_checkpoints: bool, since_last: bool) -> VerifyResult:
                 return result.fail("checkpoint_mismatch", start_cp.seq, at=start_cp.at)
             start, prev = start_cp.seq, bytes.fromhex(start_cp.chain)
         result.last_seq, result.last_chain = start, prev.hex()
-    if not _walk(session, result, key, prev, start, head.seq, cps):
+    processes = _workers(head.seq - start, workers)
+    if processes > 1:
+        walked = _walk_parallel(session, result, key, prev, start, head.seq, cps, processes)
+    else:
+        walked = _walk(_rows(session, start, head.seq), result, key, prev, start, cps)
+    if not walked:
         return result
 
     beyond = [c for c in cps if c.seq > result.last_seq]

@@ -61,7 +61,7 @@ def main(argv=None, echo=print) -> dict:
 
     table = []
     echo("list and search"); table += figures.list_and_search(app, engine, args.repeat)  # noqa: E702
-    echo("official page"); table.append(figures.official_page(app, engine, args.repeat, sample))  # noqa: E702
+    echo("official page"); table += figures.official_page(app, engine, args.repeat, sample)  # noqa: E702
     echo("entry and approval")
     table.append(figures.entry_and_approval(app, engine, max(5, args.repeat // 5), clerk_official))
     echo("versioned write"); table.append(figures.versioned_write(app, engine, args.repeat, clerk_official))  # noqa: E702

@@ -18,7 +18,7 @@ def test_the_benchmark_table_runs_end_to_end(databases, tmp_path, clamd):
         if saved is not None:
             os.environ["DOSSIER_INSTANCE_DIR"] = saved
     names = [f["name"] for f in result["figures"]]
-    assert len(names) == (19 if databases.kind == "postgresql" else 18), names
+    assert len(names) == (21 if databases.kind == "postgresql" else 20), names
     for figure in result["figures"]:
         assert figure["product"] > 0, figure
         if figure["raw"] is not None:

@@ -166,6 +166,43 @@ def test_a_truncated_tail_is_reported_by_the_head_and_by_the_signed_checkpoint(t
     assert (tail.ok, tail.problem) == (False, "truncated")
 
 
+TAMPERINGS = {
+    "intact": [],
+    # Events 1-12 over three processes make ranges 1-4, 5-8, 9-12.
+    "edit in the second range": ["UPDATE audit_event SET object_id = '999' WHERE seq = 6"],
+    "the chain value a range starts from forged": ["UPDATE audit_event SET chain = :forged WHERE seq = 4"],
+    "edits in two ranges": ["UPDATE audit_event SET object_id = '999' WHERE seq IN (7, 11)"],
+    "the event a range starts from deleted": ["DELETE FROM audit_event WHERE seq = 8"],
+    "the tail of a range deleted": ["DELETE FROM audit_event WHERE seq IN (7, 8)"],
+    "the tail of the trail deleted": ["DELETE FROM audit_event WHERE seq >= 11"],
+    "the checkpointed event rewritten": ["UPDATE audit_event SET chain = :forged WHERE seq = 5"],
+}
+
+
+def test_verifying_over_several_processes_reports_what_one_process_reports(trail):
+    # A long trail is verified in ranges at once, each range from the chain value stored
+    # before it: a forged boundary or a missing range tail must still be caught, and the
+    # first problem in seq order is the one reported.
+    trail.append(5)
+    audit.checkpoint(trail.session)
+    trail.append(7)
+    assert last_seq(trail.db) == 12
+    trail.as_attacker("CREATE TABLE original_events AS SELECT * FROM audit_event")
+    for tampering, statements in TAMPERINGS.items():
+        trail.as_attacker(*statements, forged="ab" * 32)
+        alone = trail.verify(workers=1)
+        trail.session.rollback()
+        together = trail.verify(workers=3)
+        trail.session.rollback()
+        assert alone.ok is not statements, tampering
+        assert (together.ok, together.problem, together.first_bad_seq, together.checked, together.params) == \
+            (alone.ok, alone.problem, alone.first_bad_seq, alone.checked, alone.params), tampering
+        if alone.ok:
+            assert (together.last_seq, together.last_chain) == (alone.last_seq, alone.last_chain)
+            assert together.checkpoint.seq == alone.checkpoint.seq == 5
+        trail.as_attacker("DELETE FROM audit_event", "INSERT INTO audit_event SELECT * FROM original_events")
+
+
 def test_a_trail_rebuilt_with_a_stolen_key_is_caught_by_the_signed_checkpoint(trail):
     trail.append(10)
     audit.checkpoint(trail.session)
