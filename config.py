@@ -122,6 +122,9 @@ def FAB_PASSWORD_COMPLEXITY_VALIDATOR(password):  # noqa: N802  (FAB's setting n
 AUTH_RATE_LIMITED: bool = True
 RATELIMIT_ENABLED: bool = True
 AUTH_RATE_LIMIT: str = "10 per minute"
+# A moving window: no more than the limit in any minute. A fixed window lets twice the
+# limit through across a window's edge (the end of one minute and the start of the next).
+RATELIMIT_STRATEGY: str = "moving-window"
 RATELIMIT_STORAGE_URI: str = "memory://"
 RATELIMIT_KEY_PREFIX: str = "dossier"
 

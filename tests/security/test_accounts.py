@@ -1,6 +1,7 @@
 """Account security (§6.1.2): password rules, expiry, reuse, lockout, rate limit, second factor,
 idle sessions and the headers every response carries."""
 
+import time
 import uuid
 from datetime import datetime, timedelta
 
@@ -125,6 +126,25 @@ def test_sign_in_attempts_are_counted_across_app_instances_sharing_redis(app):
     alone = {**shared, "RATELIMIT_STORAGE_URI": "memory://"}
     third, fourth = make_app(url, **alone).test_client(), make_app(url, **alone).test_client()
     assert [c.post("/login/", data=attempt).status_code for c in (third, fourth, third, fourth)].count(429) == 0
+
+
+def test_the_sign_in_limit_holds_in_any_window_not_only_within_a_fixed_one(app):
+    """Attempts just before a window's end and just after it count together."""
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    client = make_app(url, RATELIMIT_ENABLED=True, AUTH_RATE_LIMIT="3 per 4 second",
+                      RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/0",
+                      RATELIMIT_KEY_PREFIX=f"test-{uuid.uuid4().hex}").test_client()
+    attempt = {"username": "nobody", "password": "wrong-Password-1"}
+    started = time.monotonic()
+    assert client.post("/login/", data=attempt).status_code != 429
+    time.sleep(max(0.0, started + 2.5 - time.monotonic()))
+    assert [client.post("/login/", data=attempt).status_code for _ in range(2)].count(429) == 0
+    # A fixed window that began with the first attempt has ended by now; the last 4 s
+    # still hold two attempts, so only one more may go through.
+    time.sleep(max(0.0, started + 4.5 - time.monotonic()))
+    statuses = [client.post("/login/", data=attempt).status_code for _ in range(3)]
+    assert time.monotonic() < started + 6.5, "the machine was too slow for the windows this test needs"
+    assert statuses.count(429) == 2, statuses
 
 
 def test_a_second_factor_once_enrolled_is_asked_at_every_sign_in(db, client, make_user):
