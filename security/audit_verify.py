@@ -106,21 +106,21 @@ def _walk(rows, result, key, prev, start, checkpoints) -> bool:
     return True
 
 
-def _walk_range(url: str, key: bytes, start: int, end: int, checkpoints, last: bool) -> VerifyResult:
+def _walk_range(url: str, key: bytes, start: int, end: int, checkpoints, prev_hex: str | None) -> VerifyResult:
     """One range of a parallel verification, in a process of its own with a connection of
-    its own. It starts from the chain value stored with event ``start``: if that value
-    was forged, the range before fails on it (its last event must reach it), so the
-    ranges together prove what one walk proves. A range other than the last must end
-    at ``end``: events missing from its tail are a gap."""
+    its own. It starts from ``prev_hex``, or else from the chain value stored with event
+    ``start``: if that value was forged, the range before fails on it (its last event
+    must reach it), so the ranges together prove what one walk proves. The range must
+    end at ``end``: events missing from its tail are a gap."""
     engine = create_engine(url, poolclass=NullPool)
     result = VerifyResult()
     try:
         with engine.connect() as connection:
-            stored = connection.scalar(select(EVENTS.c.chain).where(EVENTS.c.seq == start))
+            stored = prev_hex or connection.scalar(select(EVENTS.c.chain).where(EVENTS.c.seq == start))
             if stored is None:  # the range before reports this gap first
                 return result.fail("gap", start, before=start - 1, after=start + 1)
             if _walk(_rows(connection, start, end), result, key, bytes.fromhex(stored), start, checkpoints) \
-                    and not last and result.last_seq < end:
+                    and result.last_seq < end:
                 after = connection.scalar(select(func.min(EVENTS.c.seq)).where(EVENTS.c.seq > result.last_seq))
                 result.fail("gap", result.last_seq + 1, before=result.last_seq, after=after)
     finally:
@@ -128,22 +128,43 @@ def _walk_range(url: str, key: bytes, start: int, end: int, checkpoints, last: b
     return result
 
 
+def _url(session) -> str:
+    bind = session.get_bind() if hasattr(session, "get_bind") else session.engine
+    return bind.url.render_as_string(hide_password=False)
+
+
+def _committed_max(url: str) -> int:
+    """The last event other connections see: the caller's own transaction may hold more."""
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            return connection.scalar(select(func.max(EVENTS.c.seq))) or 0
+    finally:
+        engine.dispose()
+
+
 def _walk_parallel(session, result, key, prev, start, end, checkpoints, workers: int) -> bool:
-    """``_walk`` over ``workers`` contiguous ranges at once; the same report (the first
-    problem in seq order), the first range checked here, from ``prev``."""
-    bounds = [start + (end - start) * i // workers for i in range(workers + 1)]
-    url = session.get_bind().url.render_as_string(hide_password=False)
+    """``_walk`` in ranges at once, with the same report (the first problem in seq order).
+    Other processes take the committed events; this one takes the last range, which
+    holds whatever the caller's own transaction appended and they cannot see."""
+    url = _url(session)
+    cut = start + (min(_committed_max(url), end) - start) * (workers - 1) // workers
+    if cut - start < workers:
+        return _walk(_rows(session, start, end), result, key, prev, start, checkpoints)
+    bounds = [start + (cut - start) * i // (workers - 1) for i in range(workers)]
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers - 1, mp_context=context) as pool:
-        later = [pool.submit(_walk_range, url, key, a, b, [c for c in checkpoints if a < c.seq <= b], b == end)
-                 for a, b in zip(bounds[1:-1], bounds[2:])]
-        first = VerifyResult()
-        ok = _walk(_rows(session, bounds[0], bounds[1]), first, key, prev, bounds[0],
-                   [c for c in checkpoints if c.seq <= bounds[1]])
-        if ok and first.last_seq < bounds[1]:
-            after = session.scalar(select(func.min(EVENTS.c.seq)).where(EVENTS.c.seq > first.last_seq))
-            first.fail("gap", first.last_seq + 1, before=first.last_seq, after=after)
-        outcomes = [first] + [f.result() for f in later]
+        ranges = [pool.submit(_walk_range, url, key, a, b, [c for c in checkpoints if a < c.seq <= b],
+                              prev.hex() if a == start else None)
+                  for a, b in zip(bounds, bounds[1:])]
+        last = VerifyResult()
+        stored = session.scalar(select(EVENTS.c.chain).where(EVENTS.c.seq == cut))
+        if stored is None:  # a range before reports this gap first
+            last.fail("gap", cut, before=cut - 1, after=cut + 1)
+        else:
+            _walk(_rows(session, cut, end), last, key, bytes.fromhex(stored), cut,
+                  [c for c in checkpoints if c.seq > cut])
+        outcomes = [f.result() for f in ranges] + [last]
     checked = 0
     for outcome in outcomes:
         checked += outcome.checked
