@@ -115,10 +115,11 @@ def table(session, dimension: str, on: date, rollup: bool = False) -> Table:
     from .organisation import Department, roots_of
 
     spec = DIMENSIONS[dimension]
-    category = spec.expression(on).label("category")
-    query = (select(Official.department_id, category, func.count(Official.id))
-             .where(Official.review_state == "approved")
-             .group_by(Official.department_id, category))
+    # Each official's category first, then the counts: PostgreSQL groups by a correlated
+    # subquery (the current post's level) only once it is a column of a derived table.
+    each = (select(Official.department_id.label("department_id"), spec.expression(on).label("category"))
+            .where(Official.review_state == "approved").subquery())
+    query = select(each.c.department_id, each.c.category, func.count()).group_by(each.c.department_id, each.c.category)
     names = dict(session.execute(select(Department.id, Department.name)).all())
     roots = roots_of(session) if rollup else {}
     counts: dict[str, dict[str, int]] = {}
