@@ -80,6 +80,15 @@ def person_name(rng: random.Random, gender: str, ethnicity: str) -> str:
     return surname + "".join(rng.choice(pool) for _ in range(rng.choice((1, 2, 2))))
 
 
+def former_names(citizen_id: str, gender: str, ethnicity: str) -> str | None:
+    """One official in twelve had a name before (曾用名), a few two. Drawn from a generator of
+    its own, seeded by the citizen ID, so the rest of the dossier is what it was without it."""
+    rng = random.Random(citizen_id)
+    if rng.random() >= 1 / 12:
+        return None
+    return "、".join(person_name(rng, gender, ethnicity) for _ in range(1 if rng.random() < 0.8 else 2))
+
+
 @dataclass
 class Dossier:
     official: dict
@@ -142,6 +151,7 @@ class DossierFactory:
     def dossier(self) -> Dossier:
         """An official and the rows every registered section tells of them (``Section.demo``)."""
         official = self.official()
+        official["former_names"] = former_names(official["citizen_id"], official["gender"], official["ethnicity"])
         story = DemoDossier(self.rng, self.today, official)
         rows = {model.__tablename__: [{**self.common(), **row} for row in model.demo(story)] for model in SECTIONS}
         return Dossier(official, rows)
@@ -263,7 +273,7 @@ def seed(officials: int, password: str, rng_seed: int = 20261125, chunk: int = 2
             official = {"id": next_official, **dossier.official, **stamp}
             official["citizen_id_index"] = ring.blind_index(official["citizen_id"])
             # A bulk insert bypasses the ORM's hook that writes the search keys.
-            official.update(pinyin.search_columns(official["name"]))
+            official.update(pinyin.all_keys(official["name"], official.get("former_names")))
             official_rows.append(_encrypted(Official, official, next_official, keys[next_official]))
             for model in SECTIONS:
                 for row in dossier.sections[model.__tablename__]:

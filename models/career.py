@@ -8,7 +8,7 @@ from sqlalchemy import Column, String
 
 from . import demo
 from .base import SectionRecord, code_column, date_column
-from .roster_fields import Lowest, OpenSince
+from .roster_fields import Current, Lowest, OpenSince
 
 
 class WorkExperience(SectionRecord, Model):
@@ -18,12 +18,15 @@ class WorkExperience(SectionRecord, Model):
     section_label = _l("Work experience")
     dossier_required = True
     catalogue_class = "1"
-    list_columns = ("start_date", "end_date", "unit", "post")
+    list_columns = ("start_date", "end_date", "unit", "post", "post_level")
     order_by = ("start_date",)
-    roster_columns = (OpenSince("post_since"), OpenSince("years_in_post", years=True, filters=("min", "max")))
+    roster_columns = (OpenSince("post_since"), OpenSince("years_in_post", years=True, filters=("min", "max")),
+                      Current("current_post_level", of="post_level", code_table="post_level", filters=("eq",)))
 
     unit = Column(String(200), nullable=False)
     post = Column(String(100), nullable=False)
+    # The level of the post held (职务级别, GB/T 12407-2008).
+    post_level = code_column("post_level")
     start_date = date_column(nullable=False, min_age=16)
     end_date = date_column(after="start_date")
 
@@ -34,8 +37,10 @@ class WorkExperience(SectionRecord, Model):
         for i in range(rng.randint(3, 6)):
             end = min(demo.random_day(rng, start + timedelta(days=365), start + timedelta(days=365 * 8)), d.today)
             last = i == 5 or end >= d.today - timedelta(days=30)
+            post = rng.choice(demo.POSTS)
             rows.append(dict(unit=f"{rng.choice(demo.PLACES)}{rng.choice(('人民政府', '发展和改革委员会', '财政局', '教育局'))}",
-                             post=rng.choice(demo.POSTS), start_date=start, end_date=None if last else end))
+                             post=post, post_level=demo.POST_LEVELS[post], start_date=start,
+                             end_date=None if last else end))
             if last:
                 break
             start = end + timedelta(days=1)

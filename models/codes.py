@@ -25,6 +25,9 @@ STANDARDS = {
     "political_status": "GB/T 4762-1984",
     "education": "GB/T 4658-2006",
     "degree": "GB/T 6864-2003",
+    # The civil servants' part of the standard (its 1xx codes); staff grades (2xx) and
+    # professional titles are not posts an official of the dossier holds.
+    "post_level": "GB/T 12407-2008",
 }
 
 TABLE_LABELS = {
@@ -34,6 +37,7 @@ TABLE_LABELS = {
     "education": _l("Education"),
     "degree": _l("Degree"),
     "official_status": _l("Status"),
+    "post_level": _l("Post level"),
     "source_channel": _l("Source channel"),
     "assessment_grade": _l("Grade"),
     "sanction_kind": _l("Sanction kind"),

@@ -6,7 +6,7 @@ changes nothing). The order is the order of the hooks at flush: validation reads
 the plaintext that encryption then replaces with ciphertext.
 """
 
-from . import catalogue, encryption, inspection, pinyin, validation, visibility
+from . import catalogue, encryption, inspection, organisation, pinyin, validation, visibility
 from .codes import CodeItem
 from .collection import CollectionReceipt
 from .consultation import Consultation
@@ -21,6 +21,7 @@ def install(current_scope) -> None:
     """``current_scope()`` is the request's department scope (security's policy), or None."""
     validation.install_guard((*DOSSIER_MODELS, CollectionReceipt),
                              (Consultation, ReviewDecision, Department, StaffDepartment, CodeItem))
+    organisation.install_guard()
     encryption.install((*DOSSIER_MODELS, ChangeRequest))
     visibility.install(current_scope)
     pinyin.install(Official)

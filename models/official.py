@@ -2,7 +2,7 @@
 
 from flask_appbuilder import Model
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Index, Column, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Index, Column, ForeignKey, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import relationship
 
 from security.keys import keyring
@@ -34,6 +34,11 @@ class Official(SourceMixin, Model):
               postgresql_ops={"name_initials": "varchar_pattern_ops"}),
         Index("ix_official_state_name_pinyin_short", "review_state", "name_pinyin_short",
               postgresql_ops={"name_pinyin_short": "varchar_pattern_ops"}),
+        # Former names' keys are matched anywhere in the column (LIKE '% key%'): only the
+        # few officials who have one are indexed, and the search reads that index, not the archive.
+        Index("ix_official_former_names_keys", "review_state", "former_names_keys",
+              sqlite_where=text("former_names_keys IS NOT NULL"),
+              postgresql_where=text("former_names_keys IS NOT NULL")),
     )
     __versioned__ = {}
 
@@ -42,6 +47,7 @@ class Official(SourceMixin, Model):
     section_label = _l("Basic information")
     roster_columns = (
         Field("name", filters=("contains",)),
+        Field("former_names", filters=("contains",)),
         Field("gender", code_table="gender", filters=("eq",)),
         Field("birth_date", kind="date"),
         Age("age"),
@@ -68,6 +74,10 @@ class Official(SourceMixin, Model):
     name_pinyin = Column(String(200))
     name_initials = Column(String(50))
     name_pinyin_short = Column(String(100))
+    # Former names (曾用名), as written, separated by 、 (or a comma); their pinyin keys,
+    # each prefixed by a space so that a pinyin prefix is found at the start of any of them.
+    former_names = Column(String(200))
+    former_names_keys = Column(String(1000))
     gender = code_column("gender", nullable=False)
     birth_date = date_column(nullable=False, birth=True)
     ethnicity = code_column("ethnicity")

@@ -2,11 +2,13 @@
 
 pypinyin reads a character as its most common reading; a surname has its own
 (单 shàn, not dān; 解 xiè; 曾 zēng). ``SURNAMES`` holds those readings, compound
-surnames first. The keys are kept in two columns of ``official``, written on every
-write path: the ORM's flush (forms, imports, the workflow's applied changes, which
+surnames first. The keys are kept in columns of ``official`` (the name's in three, the
+former names' (曾用名) together in one), written on every write path: the ORM's flush (forms, imports, the workflow's applied changes, which
 Continuum then versions with the row), bulk ORM updates that set a name, and the
 seed's bulk inserts (``search_columns``).
 """
+
+import re
 
 from pypinyin import Style, lazy_pinyin
 from sqlalchemy import event, update
@@ -49,12 +51,33 @@ def search_columns(name: str) -> dict:
             "name_pinyin_short": mixed[:100] or None}
 
 
+# Former names are written one after another, separated by 、 (or commas, semicolons, spaces).
+SEPARATORS = re.compile(r"[、,，;；\s]+")
+FORMER_KEYS_LENGTH = 1000
+
+
+def former_names(text: str | None) -> list[str]:
+    return [name for name in SEPARATORS.split(text or "") if name]
+
+
+def former_keys(text: str | None) -> dict:
+    """The search keys of the former names, as the column value of ``official``: every key
+    of every name, each after a space (a prefix search is then LIKE '% key%')."""
+    keys = dict.fromkeys(key for name in former_names(text) for key in search_columns(name).values() if key)
+    joined = "".join(f" {key}" for key in keys)[:FORMER_KEYS_LENGTH]
+    return {"former_names_keys": joined or None}
+
+
+def all_keys(name: str, former: str | None) -> dict:
+    return {**search_columns(name), **former_keys(former)}
+
+
 def _keys(session, flush_context, instances):
-    """ORM writes: every official written carries the keys of its name."""
+    """ORM writes: every official written carries the keys of its name and former names."""
     official_model = _installed["model"]
     for obj in (*session.new, *session.dirty):
         if isinstance(obj, official_model):
-            for column, value in search_columns(obj.name).items():
+            for column, value in all_keys(obj.name, obj.former_names).items():
                 if getattr(obj, column) != value:
                     setattr(obj, column, value)
 
@@ -66,12 +89,19 @@ def _bulk(state):
     if not state.is_update or getattr(getattr(statement, "table", None), "name", None) != official_model.__tablename__:
         return
     values = {getattr(k, "key", k): v for k, v in (statement._values or {}).items()}
-    if "name" not in values:
-        return
-    name = getattr(values["name"], "value", None)
-    if not isinstance(name, str):
-        raise ValueError("A bulk update of official names must set a literal name (its pinyin keys follow it).")
-    state.statement = statement.values(**search_columns(name))
+    keys = {}
+    if "name" in values:
+        name = getattr(values["name"], "value", None)
+        if not isinstance(name, str):
+            raise ValueError("A bulk update of official names must set a literal name (its pinyin keys follow it).")
+        keys.update(search_columns(name))
+    if "former_names" in values:
+        former = getattr(values["former_names"], "value", None)
+        if former is not None and not isinstance(former, str):
+            raise ValueError("A bulk update of former names must set a literal value (its pinyin keys follow it).")
+        keys.update(former_keys(former))
+    if keys:
+        state.statement = statement.values(**keys)
 
 
 _installed: dict = {}
@@ -92,13 +122,14 @@ def rebuild(session, official_model, chunk: int = 2000) -> int:
     table = official_model.__table__
     done, last = 0, 0
     while True:
-        batch = session.execute(select(table.c.id, table.c.name).where(table.c.id > last)
+        batch = session.execute(select(table.c.id, table.c.name, table.c.former_names).where(table.c.id > last)
                                 .order_by(table.c.id).limit(chunk)).all()
         if not batch:
             return done
-        for official_id, name in batch:
-            session.execute(update(table).where(table.c.id == official_id).values(**search_columns(name)))
+        for official_id, name, former in batch:
+            session.execute(update(table).where(table.c.id == official_id).values(**all_keys(name, former)))
         last, done = batch[-1][0], done + len(batch)
 
 
-__all__ = ["SURNAMES", "install", "rebuild", "search_columns", "syllables"]
+__all__ = ["SURNAMES", "all_keys", "former_keys", "former_names", "install", "rebuild", "search_columns",
+           "syllables"]

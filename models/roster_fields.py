@@ -106,7 +106,10 @@ class Field(RosterColumn):
         from .official import Official
 
         if op == "in":
-            return Official.department_id.in_(value)
+            # A department stands for its whole subtree (models.organisation).
+            from .organisation import subtree
+
+            return Official.department_id.in_(subtree(value))
         return super().condition(model, op, value, on)
 
 
@@ -192,6 +195,20 @@ class OpenSince(RosterColumn):
         return _years_condition(self.expression(model, on), op, value, on)
 
 
+class Current(RosterColumn):
+    """The value of ``of`` in the section's record open on the date (started, not ended):
+    the current post's level. Of two open records, the later started counts."""
+
+    def __init__(self, key, of, code_table=None, start="start_date", end="end_date", filters=()):
+        super().__init__(key, kind="code" if code_table else "text", code_table=code_table, filters=tuple(filters),
+                         options={"of": of, "start": start, "end": end})
+
+    def expression(self, model, on):
+        start, end = getattr(model, self.options["start"]), getattr(model, self.options["end"])
+        return (select(getattr(model, self.options["of"])).where(_owned(model), start <= on, or_(end.is_(None), end >= on))
+                .order_by(start.desc(), model.id.desc()).limit(1).scalar_subquery())
+
+
 class InForce(RosterColumn):
     """Whether the official has an approved record of the section in force on the date
     (started, and not ended)."""
@@ -216,5 +233,5 @@ class Total(RosterColumn):
         return select(value).where(_owned(model)).scalar_subquery()
 
 
-__all__ = ["RosterColumn", "Field", "Age", "Member", "Latest", "Lowest", "OpenSince", "InForce", "Total",
+__all__ = ["RosterColumn", "Field", "Age", "Member", "Latest", "Lowest", "OpenSince", "Current", "InForce", "Total",
            "years_between", "years_before"]

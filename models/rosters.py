@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Text, func, or_, select
 from sqlalchemy.orm import relationship
 
-from . import codes
+from . import codes, roster_filters
 from .reading import closed_to, has_permission
 from .roster_fields import Age, OpenSince
 
@@ -26,6 +26,8 @@ ROSTER_VIEW = "roster"
 IDENTIFIERS = ("can_identifiers", ROSTER_VIEW)
 IDENTIFIERS_CLEAR = ("can_identifiers_clear", ROSTER_VIEW)
 MAX_CONTAINS = 50
+# The form's section-field filters: one (field, operation, value) per row, in order.
+FIELD, FIELD_OP, FIELD_VALUE = "sf", "sf_op", "sf_value"
 
 
 class RosterError(ValueError):
@@ -58,16 +60,20 @@ class Spec:
     descending: bool = False
     group: bool = False
     on: date | None = None
+    # (section.field, FAB operation, value as typed): models.roster_filters
+    fields: list[tuple] = field(default_factory=list)
 
     def to_json(self) -> str:
         return json.dumps({"columns": self.columns, "filters": [list(f) for f in self.filters], "sort": self.sort,
-                           "descending": self.descending, "group": self.group}, ensure_ascii=False)
+                           "descending": self.descending, "group": self.group,
+                           "fields": [list(f) for f in self.fields]}, ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: str) -> "Spec":
         data = json.loads(text)
         return cls(list(data["columns"]), [tuple(f) for f in data["filters"]], data.get("sort"),
-                   bool(data.get("descending")), bool(data.get("group")))
+                   bool(data.get("descending")), bool(data.get("group")),
+                   fields=[tuple(f) for f in data.get("fields", ())])
 
     def query_args(self) -> list[tuple[str, str]]:
         """The spec as the roster page's own query string (export and save forms post it back)."""
@@ -81,6 +87,8 @@ class Spec:
             args.append(("group", "1"))
         if self.on:
             args.append(("on", self.on.isoformat()))
+        for key, op, value in self.fields:
+            args += [(FIELD, key), (FIELD_OP, op), (FIELD_VALUE, value)]
         return args
 
 
@@ -125,7 +133,16 @@ def parse(args) -> Spec:
         raise RosterError(_("The roster date is not a date: %(value)s", value=on)) from None
     return Spec(columns=list(dict.fromkeys(args.getlist("column"))), filters=filters,
                 sort=args.get("sort") or None, descending=bool(args.get("descending")),
-                group=bool(args.get("group")), on=on_date)
+                group=bool(args.get("group")), on=on_date, fields=_field_filters(args))
+
+
+def _field_filters(args) -> list[tuple]:
+    keys, ops, values = args.getlist(FIELD), args.getlist(FIELD_OP), args.getlist(FIELD_VALUE)
+    if not len(keys) == len(ops) == len(values):
+        raise RosterError(_("Each field filter needs a field, an operation and a value."))
+    # A row left empty (no field or no value) is no filter, as an empty filter box is none.
+    return [(key.strip(), op.strip(), value.strip()) for key, op, value in zip(keys, ops, values)
+            if key.strip() and value.strip()]
 
 
 def _filter_value(key, op, values):
@@ -144,10 +161,16 @@ def _filter_value(key, op, values):
     return values[0]
 
 
-def check(spec: Spec, offered: dict) -> None:
-    """Refuse what is not offered to this reader (a forged request names it too)."""
+def check(spec: Spec, offered: dict, fields: dict | None = None) -> None:
+    """Refuse what is not offered to this reader (a forged request names it too);
+    ``fields``: the section fields the reader may filter by (``models.roster_filters.fields``)."""
     from .labels import label
 
+    for key, op, value in spec.fields:
+        try:
+            roster_filters.check(fields or {}, key, op, value)
+        except roster_filters.FieldFilterError as error:
+            raise RosterError(str(error)) from None
     if not spec.columns:
         raise RosterError(_("Choose at least one column."))
     for key in spec.columns:
@@ -180,6 +203,8 @@ def statement(spec: Spec, offered: dict, on: date):
     for key, op, value in spec.filters:
         model, column = offered[key]
         query = query.where(column.condition(model, op, value, on))
+    for key, op, value in spec.fields:
+        query = query.where(roster_filters.condition(key, op, value))
     order = []
     if spec.group:
         order.append(offered_department(offered, on))

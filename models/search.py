@@ -3,8 +3,8 @@
 - a citizen ID (18 characters, GB 11643) is looked up exactly through its blind index
   (``citizen_id_index``): nothing is decrypted, and a prefix finds nothing;
 - Latin letters are a pinyin prefix, full or initials (``wangxm``, ``wxm`` for 王小明),
-  on the keys ``models.pinyin`` writes;
-- anything else is a part of the name.
+  on the keys ``models.pinyin`` writes, of the name or of any former name (曾用名);
+- anything else is a part of the name or of the former names.
 
 Queries go through the session, so the hooks (``models.visibility``) keep them to
 approved officials in the reader's scope.
@@ -12,7 +12,7 @@ approved officials in the reader's scope.
 
 import re
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 
 CITIZEN_ID = re.compile(r"\d{17}[\dXx]")
 LATIN = re.compile(r"[A-Za-z]+")
@@ -39,9 +39,13 @@ def query(text: str, limit: int = LIMIT):
     if LATIN.fullmatch(text):
         prefix = _escape(text.lower()) + "%"
         condition = or_(*(column.like(prefix, escape="\\")
-                          for column in (Official.name_initials, Official.name_pinyin, Official.name_pinyin_short)))
+                          for column in (Official.name_initials, Official.name_pinyin, Official.name_pinyin_short)),
+                        # Each former name's keys start after a space (models.pinyin.former_keys).
+                        and_(Official.former_names_keys.isnot(None),
+                             Official.former_names_keys.like("% " + prefix, escape="\\")))
     else:
-        condition = Official.name.like(f"%{_escape(text)}%", escape="\\")
+        part = f"%{_escape(text)}%"
+        condition = or_(Official.name.like(part, escape="\\"), Official.former_names.like(part, escape="\\"))
     return base.where(condition).order_by(Official.name, Official.id).limit(limit)
 
 

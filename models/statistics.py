@@ -60,6 +60,19 @@ def _age_categories(on):
     return bands + [("older", _("%(lower)s and over", lower=lower))]
 
 
+def _post_level(on):
+    """The level of the post held on the date: the approved work-experience record open then."""
+    from .career import WorkExperience
+    from .roster_fields import Current
+
+    column = Current("current_post_level", of="post_level", code_table="post_level")
+    return func.coalesce(column.expression(WorkExperience, on), UNRECORDED)
+
+
+def _post_level_categories(on):
+    return _code_dimension("post_level", "post_level")[1](on)
+
+
 @dataclass(frozen=True)
 class Dimension:
     label: object
@@ -74,6 +87,7 @@ DIMENSIONS = {
     "education": Dimension(_l("Education"), *_code_dimension("education", "education")),
     "political_status": Dimension(_l("Political status"), *_code_dimension("political_status", "political_status")),
     "status": Dimension(_l("Status"), *_code_dimension("status", "official_status")),
+    "post_level": Dimension(_l("Post level"), _post_level, _post_level_categories),
 }
 
 
@@ -94,20 +108,24 @@ class Table:
         yield [_("Total"), *self.totals, self.total]
 
 
-def table(session, dimension: str, on: date) -> Table:
-    """Officials by department × ``dimension`` on ``on``."""
+def table(session, dimension: str, on: date, rollup: bool = False) -> Table:
+    """Officials by department × ``dimension`` on ``on``; with ``rollup`` a department's
+    row counts its sub-departments' officials too, and only the top departments are rows."""
     from .official import Official
-    from .organisation import Department
+    from .organisation import Department, roots_of
 
     spec = DIMENSIONS[dimension]
-    category = spec.expression(on).label("category")
-    query = (select(Department.name, category, func.count(Official.id))
-             .join(Department, Department.id == Official.department_id)
-             .where(Official.review_state == "approved")
-             .group_by(Department.name, category))
+    # Each official's category first, then the counts: PostgreSQL groups by a correlated
+    # subquery (the current post's level) only once it is a column of a derived table.
+    each = (select(Official.department_id.label("department_id"), spec.expression(on).label("category"))
+            .where(Official.review_state == "approved").subquery())
+    query = select(each.c.department_id, each.c.category, func.count()).group_by(each.c.department_id, each.c.category)
+    names = dict(session.execute(select(Department.id, Department.name)).all())
+    roots = roots_of(session) if rollup else {}
     counts: dict[str, dict[str, int]] = {}
-    for department, key, number in session.execute(query):
-        counts.setdefault(department, {})[key] = number
+    for department_id, key, number in session.execute(query):
+        row = counts.setdefault(names[roots.get(department_id, department_id)], {})
+        row[key] = row.get(key, 0) + number
     columns = list(spec.categories(on))
     if any(UNRECORDED in row for row in counts.values()):
         columns.append((UNRECORDED, _("Not recorded")))

@@ -174,3 +174,28 @@ def last_seq(db) -> int:
     from security.audit_tables import AuditEvent
 
     return db.session.scalar(select(func.coalesce(func.max(AuditEvent.seq), 0)))
+
+
+class sub_department:
+    """``with sub_department(db, "D04", under="D03") as (parent, child):`` the seeded department
+    ``child`` placed under ``parent`` for the block, and back at the top after it."""
+
+    def __init__(self, db, child: str, under: str):
+        self.db, self.child, self.under = db, child, under
+
+    def _by_code(self, code):
+        from models import Department
+
+        return self.db.session.scalar(select(Department).where(Department.code == code))
+
+    def __enter__(self):
+        parent, child = self._by_code(self.under), self._by_code(self.child)
+        child.parent = parent
+        self.db.session.commit()
+        return parent, child
+
+    def __exit__(self, *exc):
+        self.db.session.rollback()
+        self._by_code(self.child).parent = None
+        self.db.session.commit()
+        return False

@@ -1,6 +1,8 @@
 """Reference data screens: departments and the national code tables."""
 
 from flask_babel import gettext as _, lazy_gettext as _l
+from wtforms import BooleanField
+from wtforms.validators import Optional
 
 from models import CodeItem, Department, StaffDepartment
 from models.codes import TABLE_LABELS
@@ -17,10 +19,29 @@ class DepartmentView(DossierModelView):
     add_title = _l("Add department")
     edit_title = _l("Edit department")
     label_columns = {**LABELS, "name": _l("Name")}
-    list_columns = ["code", "name", "is_hr"]
-    add_columns = edit_columns = show_columns = ["code", "name", "is_hr"]
-    search_columns = ["code", "name"]
+    list_columns = ["code", "name", "parent", "is_hr"]
+    add_columns = edit_columns = show_columns = ["code", "name", "parent", "is_hr"]
+    search_columns = ["code", "name", "parent"]
     base_order = ("code", "asc")
+    # FAB makes a NOT NULL column's field required, and an unticked box is "missing":
+    # no department but HR could be saved. Unticked is a plain "no".
+    add_form_extra_fields = edit_form_extra_fields = {
+        "is_hr": BooleanField(LABELS["is_hr"], validators=[Optional()])}
+
+    # A parent that is the department itself or below it would make the tree a loop:
+    # refused beside the field (the flush guard refuses it on every other path).
+    def _check_parent(self, item):
+        from models import organisation, validation
+
+        problem = organisation.parent_problem(self.datamodel.session, item, item.parent)
+        if problem:
+            raise validation.DossierValidationError([validation.field_error("parent", problem)])
+
+    def pre_add(self, item):
+        self._check_parent(item)
+
+    def pre_update(self, item):
+        self._check_parent(item)
 
 
 class CodeItemView(DossierModelView):

@@ -75,7 +75,7 @@ def section_views() -> list[type]:
     return [section_view(model) for model in SECTIONS]
 
 BASIC_COLUMNS = [
-    "name", "gender", "birth_date", "ethnicity", "native_place", "political_status",
+    "name", "former_names", "gender", "birth_date", "ethnicity", "native_place", "political_status",
     "education", "degree", "work_start_date", "party_join_date", "citizen_id",
     "department", "post", "status",
 ]

@@ -13,10 +13,12 @@ from flask_babel import lazy_gettext as _l
 
 from models.db import db
 from jobs import exports
-from models import codes, rosters
+from models import codes, roster_filters, rosters
 from models.labels import label
 
 PREVIEW_ROWS = 100
+# Rows of "section · field · operation · value" the builder offers.
+FIELD_ROWS = 3
 # Form fields of the export and save forms that are not part of the roster itself.
 _NOT_SPEC = {"purpose", "format", "csrf_token", "name", "shared", "saved"}
 
@@ -30,6 +32,7 @@ def spec_from(args) -> rosters.Spec:
 def described(spec: rosters.Spec) -> dict:
     """The roster as the audit trail keeps it: column and filter names, never a typed name."""
     return {"filters": [[key, op, value if op != "contains" else "…"] for key, op, value in spec.filters],
+            "fields": [[key, op, "…"] for key, op, _value in spec.fields],
             "sort": spec.sort, "group": spec.group, "on": (spec.on or date.today()).isoformat()}
 
 
@@ -50,8 +53,16 @@ class RosterView(BaseView):
     def _offered(self):
         return rosters.offer(g.user)
 
+    def _check(self, spec, offered):
+        rosters.check(spec, offered, roster_filters.fields(g.user))
+
     def _page(self, template, **context):
         offered = self._offered()
+        fields = roster_filters.fields(g.user)
+        field_sections = {}
+        for key, (model, column) in fields.items():
+            field_sections.setdefault(str(model.section_label), []).append(
+                (key, label(column, model), " ".join(roster_filters.operations(model, column))))
         sections = {}
         for key, (model, column) in offered.items():
             sections.setdefault(str(model.section_label), []).append((key, column))
@@ -59,7 +70,9 @@ class RosterView(BaseView):
             template, offered=offered, sections=sections, saved=rosters.saved_for(db.session, g.user),
             choices=lambda column: list(codes.table(column.code_table).items()) if column.code_table else [],
             locale=codes.current_locale(), label=label, can_export=self.appbuilder.sm.has_access("can_export", "roster"),
-            can_save=self.appbuilder.sm.has_access("can_save", "roster"), departments=_departments(), **context)
+            can_save=self.appbuilder.sm.has_access("can_save", "roster"), departments=_departments(),
+            field_sections=field_sections, operation_names=roster_filters.operation_names(),
+            field_rows=FIELD_ROWS, **context)
 
     @expose("/")
     @has_access
@@ -79,7 +92,7 @@ class RosterView(BaseView):
             else:
                 spec = spec_from(request.args)
             offered = self._offered()
-            rosters.check(spec, offered)
+            self._check(spec, offered)
         except rosters.RosterError as error:
             flash(str(error), "danger")
             return self._page("dossier/roster_builder.html", title=_("Rosters"), spec=None, today=date.today()), 400
@@ -105,7 +118,7 @@ class RosterView(BaseView):
         name = " ".join(request.form.get("name", "").split())
         try:
             spec = spec_from(request.form)
-            rosters.check(spec, self._offered())
+            self._check(spec, self._offered())
             if not name or len(name) > 100:
                 raise rosters.RosterError(_("Name the roster (at most 100 characters)."))
         except rosters.RosterError as error:
@@ -136,7 +149,7 @@ class RosterView(BaseView):
         offered = self._offered()
         try:
             spec = spec_from(request.form)
-            rosters.check(spec, offered)
+            self._check(spec, offered)
             purpose = exports.check_purpose(request.form.get("purpose", ""))
             kind = request.form.get("format", "")
             on = spec.on or date.today()

@@ -24,7 +24,8 @@ def _date(value: str, default: date) -> date:
 
 
 def _table(args):
-    """The table the arguments ask for: a dimension on a date, or the changes of a period."""
+    """The table the arguments ask for: a dimension on a date (its departments rolled up to
+    the top ones with ``rollup``), or the changes of a period."""
     dimension = args.get("dimension", "gender")
     today = date.today()
     if dimension == CHANGES:
@@ -36,7 +37,11 @@ def _table(args):
     if dimension not in statistics.DIMENSIONS:
         raise exports.ExportError(_("Unknown statistics table: %(name)s", name=dimension))
     on = _date(args.get("on", ""), today)
-    return dimension, statistics.table(db.session, dimension, on), {"on": on}
+    return dimension, statistics.table(db.session, dimension, on, rollup=_rollup(args)), {"on": on}
+
+
+def _rollup(args) -> bool:
+    return args.get("rollup") == "1"
 
 
 class StatisticsView(BaseView):
@@ -57,7 +62,9 @@ class StatisticsView(BaseView):
         return self.render_template(
             "dossier/statistics.html", title=_("Statistics"), table=table, chart=chart, dimension=dimension,
             dimensions=statistics.DIMENSIONS, dates=dates, changes=CHANGES, formats=exports.FORMATS,
-            args=[(k, v.isoformat()) for k, v in dates.items()] + [("dimension", dimension)],
+            rollup=_rollup(request.args),
+            args=[(k, v.isoformat()) for k, v in dates.items()] + [("dimension", dimension)]
+            + ([("rollup", "1")] if _rollup(request.args) else []),
             can_export=self.appbuilder.sm.has_access("can_export", "statistics"))
 
     @expose("/export", methods=["POST"])
@@ -73,7 +80,8 @@ class StatisticsView(BaseView):
             flash(str(error), "danger")
             return redirect(url_for(".list", dimension=request.form.get("dimension", "gender")))
         exports.record(export, what="statistics", purpose=purpose,
-                       subject={"table": dimension, **{k: v.isoformat() for k, v in dates.items()}},
+                       subject={"table": dimension, "rollup": _rollup(request.form),
+                                **{k: v.isoformat() for k, v in dates.items()}},
                        columns=[key for key, _label in table.columns])
         db.session.commit()
         return send_file(export.file, mimetype=export.media_type, as_attachment=True,

@@ -15,6 +15,7 @@ from security.audit_tables import AuditEvent
 from models.career import WorkExperience
 from models.evaluation import AnnualAssessment
 from models.validation import add_years
+from tests.helpers import messages
 
 COLUMNS = ["name", "department", "birth_date", "age", "latest_grade", "years_in_post", "post_since"]
 FILTERS = {"f.status.eq": "1", "f.latest_grade.eq": "1", "f.years_in_post.min": "2"}
@@ -174,3 +175,95 @@ def test_bad_roster_input_is_refused_with_its_name(db, login_as):
         response = client.get("/rosters/run", query_string=args)
         assert response.status_code == 400
         assert 'class="alert' in response.get_data(as_text=True)
+
+
+def posts(make_official, make_record, department_code="D01", name=None, levels=(("141", "市财政局"),)):
+    """An official whose career is ``levels`` (post level, unit), one after another, the last still open."""
+    while True:
+        official = make_official(department_code=department_code, status="1", **({"name": name} if name else {}))
+        if official.work_start_date <= add_years(date.today(), -len(levels) * 2 - 1):
+            break
+    for i, (level, unit) in enumerate(levels):
+        start = add_years(date.today(), -2 * (len(levels) - i))
+        end = None if i == len(levels) - 1 else add_years(date.today(), -2 * (len(levels) - i - 1)) - timedelta(days=1)
+        make_record(WorkExperience, official=official, start_date=start, end_date=end, unit=unit, post="科长",
+                    post_level=level)
+    return official
+
+
+FIELD_QUERY = [("column", "name"), ("column", "current_post_level"), ("f.current_post_level.eq", "141"),
+               ("sf", "work_experience.unit"), ("sf_op", "ct"), ("sf_value", "财政")]
+
+
+def test_a_section_field_and_the_post_level_filter_give_the_approved_rows_in_scope(
+        db, login_as, make_official, make_record, draft_of, users):
+    mine = posts(make_official, make_record, name="甲一")
+    elsewhere = posts(make_official, make_record, department_code="D02", name="丁四")
+    posts(make_official, make_record, name="乙二", levels=(("131", "市财政局"),))           # another level
+    # Was 乡科级正职 in 财政局 before; the open post is 县处级副职: not the current level.
+    posts(make_official, make_record, name="丙三", levels=(("141", "市财政局"), ("132", "市教育局")))
+    # Only a pending record says 财政局: pending content is no part of the dossier.
+    pending = posts(make_official, make_record, name="戊五", levels=(("141", "市教育局"),))
+    draft_of(make_record(WorkExperience, official=pending, start_date=add_years(date.today(), -3),
+                         end_date=add_years(date.today(), -2) - timedelta(days=1), unit="市财政局", post="科员", post_level="150"),
+             users["clerk"])
+
+    rows = table_of(login_as("hr_reviewer").get("/rosters/run", query_string=FIELD_QUERY).get_data(as_text=True))
+    assert sorted(rows) == sorted([[mine.name, "乡科级正职"], [elsewhere.name, "乡科级正职"]])
+    rows = table_of(login_as("dept_head").get("/rosters/run", query_string=FIELD_QUERY).get_data(as_text=True))
+    assert rows == [[mine.name, "乡科级正职"]]
+
+    # A date field through FAB's "smaller than" (the pending post started on that very day).
+    before = add_years(date.today(), -3).isoformat()
+    client = login_as("hr_reviewer")
+    rows = table_of(client.get("/rosters/run", query_string=[
+        ("column", "name"), ("sf", "work_experience.start_date"), ("sf_op", "lt"), ("sf_value", before)])
+        .get_data(as_text=True))
+    assert rows == [["丙三"]]
+    # The basic information's own field, and two filters on one section.
+    rows = table_of(client.get("/rosters/run", query_string=[
+        ("column", "name"), ("sf", "basic.name"), ("sf_op", "sw"), ("sf_value", "甲"),
+        ("sf", "work_experience.post_level"), ("sf_op", "in"), ("sf_value", "141、131")]).get_data(as_text=True))
+    assert rows == [["甲一"]]
+
+
+def test_the_department_filter_includes_sub_departments(db, login_as, make_official, departments):
+    from tests.helpers import sub_department
+
+    top = make_official(department_code="D03", name="上级")
+    make_official(department_code="D05", name="别处")
+    with sub_department(db, "D04", under="D03") as (parent, _child):
+        below = make_official(department_code="D04", name="下级")
+        rows = table_of(login_as("hr_reviewer").get("/rosters/run", query_string=[
+            ("column", "name"), ("f.department.in", str(parent.id))]).get_data(as_text=True))
+        assert sorted(r[0] for r in rows) == sorted([top.name, below.name])
+
+
+def test_forged_field_filters_are_refused_with_their_name(db, login_as, make_official):
+    make_official()
+    hr = login_as("hr_reviewer")
+    for row, named in (
+        (("sanction.reason", "ct", "x"), "sanction.reason"),                     # encrypted
+        (("work_experience.unit", "gt", "x"), "gt"),                             # not an operation of text
+        (("work_experience.start_date", "gt", "2024-13-01"), "2024-13-01"),       # not a date
+        (("annual_assessment.year", "eq", "abc"), "abc"),                        # not a number
+        (("work_experience.post_level", "eq", "999"), "999"),                    # not a code
+        (("work_experience.official_id", "eq", "1"), "work_experience.official_id"),
+        (("nosuch.field", "eq", "1"), "nosuch.field"),
+    ):
+        args = [("column", "name"), ("sf", row[0]), ("sf_op", row[1]), ("sf_value", row[2])]
+        response = hr.get("/rosters/run", query_string=args)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 400 and 'id="roster-table"' not in html, row
+        assert any(named in m for m in messages(html)), (row, messages(html))
+    # A clerk adds sanctions without reading them: not offered, and refused when forged.
+    assert 'value="sanction.kind"' in hr.get("/rosters/").get_data(as_text=True)
+    clerk = login_as("clerk")
+    assert 'value="sanction.kind"' not in clerk.get("/rosters/").get_data(as_text=True)
+    forged = clerk.get("/rosters/run", query_string=[("column", "name"), ("sf", "sanction.kind"), ("sf_op", "eq"),
+                                                     ("sf_value", "1")])
+    assert forged.status_code == 400 and "sanction.kind" in " ".join(messages(forged.get_data(as_text=True)))
+    # Rows that do not line up cannot be read as filters.
+    hr = login_as("hr_reviewer")
+    assert hr.get("/rosters/run", query_string=[("column", "name"), ("sf", "work_experience.unit"),
+                                                ("sf_value", "x")]).status_code == 400

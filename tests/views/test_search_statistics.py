@@ -90,3 +90,67 @@ def test_changes_over_a_period_and_the_export(db, login_as, make_official, trail
     assert exported.status_code == 200 and exported.data.startswith("\ufeff".encode())
     assert login_as("inspector").get("/statistics/").status_code == 200
     assert login_as("inspector").post("/statistics/export", data={"format": "csv", "purpose": "x"}).status_code == 403
+
+
+def test_a_former_name_finds_the_official_by_characters_and_pinyin_within_scope(db, login_as, make_official):
+    official = make_official(department_code="D02", name="王小明", former_names="李建国、单田")
+    make_official(name="李四")
+    client = login_as("hr_reviewer")
+    for text in ("建国", "李建国", "ljg", "lijianguo", "lijg", "st", "shantian"):
+        assert found(client, text) == ["王小明"], text
+    assert found(client, "jg") == []  # a key's start, not any part of it
+    assert found(client, "李") == ["李四", "王小明"]
+    # Out of the department head's scope (D01): not found, by characters or by pinyin.
+    head = login_as("dept_head")
+    assert found(head, "建国") == [] and found(head, "ljg") == []
+    # The keys follow every write path: the ORM's and a bulk update's.
+    client = login_as("hr_reviewer")
+    official.former_names = "赵六"
+    db.session.commit()
+    assert found(client, "ljg") == [] and found(client, "zl") == ["王小明"]
+    db.session.execute(update(Official).where(Official.id == official.id).values(former_names="钱七"))
+    db.session.commit()
+    assert found(client, "zl") == [] and found(client, "qianqi") == ["王小明"]
+
+
+def test_statistics_by_post_level_sum_to_the_list_count(db, login_as, make_official, make_record):
+    from models.career import WorkExperience
+    from models.validation import add_years
+
+    today = date.today()
+    for code, level in (("D01", "141"), ("D01", "141"), ("D01", "131"), ("D02", "150"), ("D03", None)):
+        official = make_official(department_code=code)
+        start = max(official.work_start_date, add_years(today, -1))
+        if level:
+            make_record(WorkExperience, official=official, start_date=start, end_date=None, post_level=level)
+    ended = make_official(department_code="D02", work_start_date=add_years(today, -2))
+    # An ended post is not the current level.
+    make_record(WorkExperience, official=ended, start_date=add_years(today, -2), end_date=add_years(today, -1),
+                post_level="111")
+    client = login_as("hr_reviewer")
+    page = client.get("/statistics/", query_string={"dimension": "post_level"}).get_data(as_text=True)
+    header = re.findall(r"<th>(.*?)</th>", page)
+    table = cells(page)
+    assert int(table[-1][-1]) == 6 and sum(int(row[-1]) for row in table[:-1]) == 6
+    assert int(table[-1][header.index("乡科级正职")]) == 2 and int(table[-1][header.index("县处级正职")]) == 1
+    assert int(table[-1][header.index("科员级")]) == 1 and int(table[-1][header.index("省部级正职")]) == 0
+    assert int(table[-1][header.index("未填写")]) == 2
+    head = cells(login_as("dept_head").get("/statistics/", query_string={"dimension": "post_level"})
+                 .get_data(as_text=True))
+    assert int(head[-1][-1]) == 3
+
+
+def test_statistics_roll_sub_departments_up_into_their_top_department(db, login_as, make_official):
+    from tests.helpers import sub_department
+
+    for code in ("D03", "D04", "D04", "D05"):
+        make_official(department_code=code)
+    with sub_department(db, "D04", under="D03") as (parent, child):
+        client = login_as("hr_reviewer")
+        flat = {row[0]: int(row[-1]) for row in cells(client.get("/statistics/", query_string={
+            "dimension": "gender"}).get_data(as_text=True))}
+        rolled = {row[0]: int(row[-1]) for row in cells(client.get("/statistics/", query_string={
+            "dimension": "gender", "rollup": "1"}).get_data(as_text=True))}
+    assert flat[parent.name] == 1 and flat[child.name] == 2
+    assert rolled[parent.name] == 3 and child.name not in rolled
+    assert flat["合计"] == rolled["合计"] == 4
