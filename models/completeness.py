@@ -17,6 +17,8 @@ from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from security.keys import ShreddedKey, keyring
+
 from . import codes, consistency
 from .catalogue import Material
 from .career import Education, WorkExperience
@@ -71,17 +73,36 @@ def limits() -> dict:
     return {name: config.get(name, default) for name, default in consistency.DEFAULTS.items()}
 
 
-def _citizen_id_reader(official_id: int, blob):
+class _OfficialRow:
+    """What the citizen ID's associated data names: the official's own row."""
+
+    __tablename__ = "official"
+    __slots__ = ("id", "official_id")
+
+    def __init__(self, official_id: int):
+        self.id = self.official_id = official_id
+
+
+class _ChunkKeys:
+    """The data keys of a chunk's officials, unwrapped together (one key-store query per
+    batch, security.keys.KeyRing.deks) the first time a citizen ID of the chunk is read."""
+
+    def __init__(self, official_ids: list[int]):
+        self.official_ids, self.keys = official_ids, None
+
+    def __call__(self, official_id: int) -> tuple[int, bytes]:
+        if self.keys is None:
+            self.keys = keyring().deks(self.official_ids)
+        if official_id not in self.keys:
+            raise ShreddedKey(official_id)
+        return self.keys[official_id]
+
+
+def _citizen_id_reader(official_id: int, blob, keys: _ChunkKeys | None = None):
     """Decrypts through the field's own descriptor (the one decryption path), only when asked."""
     if blob is None:
         return lambda: None
-
-    class _Row:
-        __tablename__ = "official"
-        id = official_id
-
-    _Row.official_id = official_id
-    return lambda: Official.citizen_id._decrypt(_Row, blob)
+    return lambda: Official.citizen_id._decrypt(_OfficialRow(official_id), blob, keys)
 
 
 def _by_official(session, statement) -> dict:
@@ -116,29 +137,36 @@ def load_facts(session, ids: list[int]) -> list[consistency.Facts]:
                                              CompletenessConfirmation.section_key)
                              .where(CompletenessConfirmation.official_id.between(lo, hi)))
     facts = []
+    keys = _ChunkKeys([row.id for row in officials if row.id in wanted and row._citizen_id is not None])
     for row in officials:
         if row.id not in wanted:
             continue
         facts.append(consistency.Facts(
             row.id, row.gender, row.birth_date, row.political_status, row.work_start_date, row.party_join_date,
-            _citizen_id_reader(row.id, row._citizen_id), work.get(row.id, []), education.get(row.id, []),
+            _citizen_id_reader(row.id, row._citizen_id, keys), work.get(row.id, []), education.get(row.id, []),
             counts.get(row.id, {}), {c for (c,) in classes.get(row.id, [])}, {k for (k,) in confirmed.get(row.id, [])}))
     return facts
 
 
+# The findings of the catalogue rules, but for the official: built once, not per dossier.
+_MISSING_SECTION = tuple((model.section_key, (model.__tablename__,), (("section", model.section_key),))
+                         for model in REQUIRED)
+_MISSING_CLASS = tuple((model.section_key, model.catalogue_class, (model.__tablename__, Material.__tablename__),
+                        (("class", model.catalogue_class), ("section", model.section_key)))
+                       for model in EXPECTED_CLASSES)
+
+
 def findings_of(facts: consistency.Facts, rule_limits: dict) -> list[Finding]:
-    found = []
-    for model in REQUIRED:
-        if not facts.counts.get(model.section_key) and model.section_key not in facts.confirmed:
-            found.append(_finding(facts.official_id, "missing_section", (model.__tablename__,),
-                                  {"section": model.section_key}))
-    for model in EXPECTED_CLASSES:
-        if facts.counts.get(model.section_key) and model.catalogue_class not in facts.classes:
-            found.append(_finding(facts.official_id, "missing_class", (model.__tablename__, Material.__tablename__),
-                                  {"section": model.section_key, "class": model.catalogue_class}))
+    found, official_id, counts = [], facts.official_id, facts.counts
+    for key, tables, params in _MISSING_SECTION:
+        if not counts.get(key) and key not in facts.confirmed:
+            found.append(Finding(official_id, "missing_section", tables, params))
+    for key, class_, tables, params in _MISSING_CLASS:
+        if counts.get(key) and class_ not in facts.classes:
+            found.append(Finding(official_id, "missing_class", tables, params))
     for rule in consistency.RULES:
         for params in rule.check(facts, rule_limits):
-            found.append(_finding(facts.official_id, rule.key, rule.tables, params))
+            found.append(_finding(official_id, rule.key, rule.tables, params))
     return found
 
 

@@ -90,12 +90,18 @@ class Sensitive:
         if persistent:
             flag_modified(obj, self.column_attr)
 
-    def _decrypt(self, obj, blob: bytes):
-        aad = crypto.field_aad(obj.__tablename__, self.name, obj.id, official_id_of(obj))
+    def _decrypt(self, obj, blob: bytes, key_of=None):
+        """``key_of(official_id)``, when given, is the first key tried (a batch of keys unwrapped
+        together, security.keys.KeyRing.deks); it raises ShreddedKey for a key that is gone."""
+        official_id = official_id_of(obj)
+        aad = crypto.field_aad(obj.__tablename__, self.name, obj.id, official_id)
         # A cached key may be stale (destroyed or replaced by another worker): ask once more, fresh.
         for fresh in (False, True):
             try:
-                _version, key = keyring().dek(official_id_of(obj), fresh=fresh)
+                if key_of is not None and not fresh:
+                    _version, key = key_of(official_id)
+                else:
+                    _version, key = keyring().dek(official_id, fresh=fresh)
             except ShreddedKey:
                 return SHREDDED
             try:

@@ -1,5 +1,6 @@
-"""What the four-property items share: the outcome of one item, and one pass over
-the stored files whose results several items read (each file is read once)."""
+"""What the four-property items share: the outcome of one item, one pass over the
+stored files whose results several items read (each file is read once), and one
+verification of the audit trail (the chain and its signed checkpoints)."""
 
 import hashlib
 import io
@@ -51,12 +52,24 @@ class Context:
     def __init__(self, trigger: str):
         self.trigger = trigger
         self._files: FileFacts | None = None
+        self._audit = None
 
     @property
     def files(self) -> FileFacts:
         if self._files is None:
             self._files = read_files(self.trigger)
         return self._files
+
+    @property
+    def audit(self):
+        """The trail verified once, with its signed checkpoints (security.audit.verify): the walk
+        over every event is the costly part, and the chain item and the checkpoint item share it."""
+        if self._audit is None:
+            from security import audit
+
+            self._audit = audit.verify(db.session)
+            db.session.rollback()
+        return self._audit
 
 
 def read_files(trigger: str) -> FileFacts:
