@@ -139,6 +139,10 @@ def entry_and_approval(app, engine, repeat: int, official_id: int) -> Figure:
                 conn.execute(table.update().where(table.c.id == new_id).values(review_state=state))
 
     raw_ms = latencies(raw, repeat, warmup=1)
+    # The raw rows were approved behind the application, without versions: the
+    # four-property check would rightly call them altered, so they go again.
+    with engine.begin() as conn:
+        conn.execute(table.delete().where(table.c.name.like("原始插入%")))
     return latency_figure("enter a record through the form and approve it (2 reviews)", product, raw_ms)
 
 
