@@ -104,8 +104,12 @@ CONSULTATION_ARCHIVE = {"consultation": READER["consultation"] + ("can_decide_ar
 # Rosters, exports and statistics (views.rosters, views.statistics), within the role's scope:
 # exporting is a permission of its own, and so are the identifiers (citizen ID, phones,
 # e-mail) in a roster, masked unless the clear one is granted (models.rosters).
+# Any list screen (views.list_export) exports with one permission of its own, whatever the
+# screen; the screen's list permission, scope and read rule still decide what it holds.
+LIST_EXPORT = ("can_export", "list_export")
 ROSTERS = {"roster": ("can_list", "can_save")}
-EXPORTS = {"roster": ("can_list", "can_save", "can_export", "can_identifiers"), "statistics": ("can_list", "can_export")}
+EXPORTS = {"roster": ("can_list", "can_save", "can_export", "can_identifiers"), "statistics": ("can_list", "can_export"),
+           LIST_EXPORT[1]: (LIST_EXPORT[0],)}
 STATISTICS = {"statistics": ("can_list",)}
 # The one search box: whoever reads officials finds them.
 SEARCH = {"search": ("can_list",)}
@@ -210,8 +214,10 @@ def sync_roles(sm) -> dict[str, int]:
     are left alone: re-running init must not undo an approved decision.
     """
     added = {}
+    # Permissions no screen's methods declare: FAB creates them for no view, so init does.
     for permission in SCOPE_PERMISSIONS:
         sm.add_permission_view_menu(permission, SCOPE_VIEW)
+    sm.add_permission_view_menu(*LIST_EXPORT)
     for role_name in ROLE_LABELS:
         role = sm.find_role(role_name) or sm.add_role(role_name)
         held = {(pv.permission.name, pv.view_menu.name) for pv in role.permissions}

@@ -17,6 +17,8 @@ from security.manager import view_named
 PATH = Path(__file__).with_name("route_access.csv")
 PUBLIC = "anonymous"
 SKIPPED_ENDPOINTS = {"static", "appbuilder.static"}
+# The attribute of a view method naming what it needs beside its guard.
+ALSO_REQUIRES = "also_requires"
 
 
 def routes(app):
@@ -47,14 +49,23 @@ def guards_of(app, endpoint: str):
     return {(f"can_{permission}", view.class_permission_name)}
 
 
+def also_required(app, endpoint: str) -> frozenset:
+    """The (permission, view) pairs a route needs beside its guard, every one of them
+    (a view method's ``also_requires``: exporting a list needs the list and the export)."""
+    view_name, _sep, method = endpoint.partition(".")
+    view = view_named(app.appbuilder, view_name)
+    return frozenset(getattr(getattr(view, method, None), ALSO_REQUIRES, ()) if view is not None else ())
+
+
 def derive(app) -> list[dict]:
     from security.roles import ROLE_LABELS, permissions_of
 
     grants = {role: permissions_of(role) for role in ROLE_LABELS}
     rows = []
     for rule, methods, endpoint in routes(app):
-        guards = guards_of(app, endpoint)
-        roles = PUBLIC if guards is None else " ".join(r for r in ROLE_LABELS if guards & grants[r])
+        guards, also = guards_of(app, endpoint), also_required(app, endpoint)
+        roles = PUBLIC if guards is None else " ".join(r for r in ROLE_LABELS
+                                                       if guards & grants[r] and also <= grants[r])
         rows.append({"rule": rule, "methods": methods, "roles": roles})
     return rows
 

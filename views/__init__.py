@@ -14,6 +14,7 @@ from .catalogue import MaterialView, attached_to
 from .consultation import ConsultationView
 from .dossier import OfficialView, section_views
 from .inspection import InspectionView, RectificationView
+from .list_export import export_links
 from .keeping import CompletenessView, FixityView, FourPropertyView
 from .collection import BacklogView, BatchAssessmentView, ReceiptView
 from .rosters import RosterView
@@ -59,6 +60,7 @@ def register_views(appbuilder):
     from flask import current_app as app
 
     app.jinja_env.globals["attached_to"] = attached_to
+    app.jinja_env.globals["list_export_links"] = export_links
     app.register_error_handler(429, _too_many)
     app.before_request(_unknown_action)
     from . import errors, params

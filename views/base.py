@@ -27,6 +27,7 @@ from models.labels import labels_of
 from security import request_state, scope
 
 from . import submissions
+from .list_export import ListExport
 from .saving import SavingForms
 
 
@@ -217,10 +218,12 @@ def readable(formatter=None):
     return _format
 
 
-class DossierModelView(SavingForms, ModelView):
-    """Base of every dossier screen."""
+class DossierModelView(ListExport, SavingForms, ModelView):
+    """Base of every dossier screen; its list exports as filtered (views.list_export)."""
 
     page_size = 25
+    # FAB's list page with the export menu.
+    list_template = "dossier/list.html"
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
