@@ -258,6 +258,10 @@ def state_label(state: str) -> str:
 _BOOKKEEPING = {"id", "review_state", "entered_at", "entered_by_id", "changed_at", "changed_by_id"}
 
 
+def _blank(value) -> bool:
+    return value is None or value == ""
+
+
 def changes_of(item) -> tuple[dict, dict]:
     """(new values, approved values) of the fields an edit changed, by column key."""
     state = sa_inspect(item)
@@ -265,13 +269,15 @@ def changes_of(item) -> tuple[dict, dict]:
     ciphertext = {field.column_attr for field in sensitive_fields(type(item)).values()}
     for name, value in pending_changes(item).items():
         before = stored_plaintext(item, name)
-        if value != before:
+        if value != before and not (_blank(value) and _blank(before)):
             new[name], old[name] = value, before
     for attr in state.mapper.column_attrs:
         history = state.attrs[attr.key].history
         if attr.key not in _BOOKKEEPING and attr.key not in ciphertext and history.has_changes():
-            new[attr.key] = getattr(item, attr.key)
-            old[attr.key] = history.deleted[0] if history.deleted else None
+            value, before = getattr(item, attr.key), history.deleted[0] if history.deleted else None
+            if _blank(value) and _blank(before):
+                continue  # an optional text left empty: a form sends "" for what was never filled
+            new[attr.key], old[attr.key] = value, before
     # A changed many-to-one shows on the relationship until flush, not on its key.
     for rel in state.mapper.relationships:
         if rel.direction.name != "MANYTOONE" or rel.viewonly:

@@ -50,7 +50,7 @@ def page(browser, live_server):
     page = context.new_page()
     page.requested_hosts = set()
     page.on("request", lambda request: page.requested_hosts.add(urlsplit(request.url).netloc))
-    page.set_default_timeout(15000)
+    page.set_default_timeout(30000)  # a wait for the page, not a speed limit: the suite shares the cores
     yield page
     context.close()
 
