@@ -43,6 +43,12 @@ def upgrade():
         op.add_column('department', sa.Column('parent_id', sa.Integer(), nullable=True))
         op.create_foreign_key('department_parent_id_fkey', 'department', 'department', ['parent_id'], ['id'])
     op.create_index('ix_department_parent_id', 'department', ['parent_id'], unique=False)
+    if op.get_bind().dialect.name == 'postgresql':
+        # New columns have no statistics until autovacuum next analyses the table, which
+        # adding a column does not prompt: meanwhile the planner guesses, and searched
+        # 100,000 officials row by row for a former name's key instead of by its index.
+        for table in ('official', 'work_experience', 'department'):
+            op.execute(f'ANALYZE {table}')
 
 
 def downgrade():
