@@ -31,6 +31,8 @@ from .fixity import FixityProblem, FixityRun  # noqa: E402
 from .inspection import (CompletenessConfirmation, FourPropertyItem, FourPropertyRun, InspectionReport,  # noqa: E402
                          RectificationItem)
 from .scheduling import JobLock  # noqa: E402
+from .disposal import (AppraisalMark, DestructionItem, DestructionList, DestructionRegister, Hold,  # noqa: E402
+                       RetentionDue, RetentionRule)
 from .official import Official  # noqa: E402
 from .rosters import SavedRoster  # noqa: E402
 from .workflow import ChangeRequest, ReviewDecision  # noqa: E402
@@ -46,4 +48,5 @@ __all__ = [
     "Department", "FixityProblem", "FixityRun", "JobLock", "Material", "Official", "RECORD_MODELS",
     "ReviewDecision", "SavedRoster", "SECTIONS", "install_hooks", "CompletenessConfirmation", "FourPropertyItem",
     "FourPropertyRun", "InspectionReport", "RectificationItem", "StaffDepartment", "Quarantine", "ScanRun",
+    "AppraisalMark", "DestructionItem", "DestructionList", "DestructionRegister", "Hold", "RetentionDue", "RetentionRule",
 ]

@@ -44,6 +44,8 @@ TABLE_LABELS = {
     "reward_level": _l("Reward level"),
     "personal_matter_kind": _l("Matter kind"),
     "material_class": _l("Material class"),
+    "invalid_reason": _l("Reason for invalidity"),
+    "destruction_method": _l("Destruction method"),
 }
 
 
