@@ -45,6 +45,9 @@ class DestructionList(Model):
     supervisor_id = Column(Integer, ForeignKey("ab_user.id"))
     execution_started_at = Column(DateTime)
     executed_at = Column(DateTime)
+    # JSON written by the execution as it goes (rows removed, keys shredded, backup purge per
+    # target), so an interrupted run can resume and the register can state what was done.
+    execution_report = Column(Text)
 
     applicant = relationship("User", foreign_keys=[applicant_id])
     approver = relationship("User", foreign_keys=[approver_id])
