@@ -1,6 +1,7 @@
 """The signed-in user's own account security: password age and the optional second factor."""
 
 import pyotp
+import segno
 from flask import flash, g, redirect, request, session, url_for
 from flask_login import logout_user
 from flask_appbuilder import BaseView, expose, has_access
@@ -27,9 +28,10 @@ class AccountSecurityView(BaseView):
             session["totp_enrol"] = accounts.seal_enrolment(g.user.id, pending)
         state = db.session.get(accounts.AccountSecurity, g.user.id)
         issuer = str(self.appbuilder.app_name)
+        uri = pyotp.TOTP(pending).provisioning_uri(name=g.user.username, issuer_name=issuer) if pending else None
         return self.render_template(
-            "dossier/account_security.html", enabled=bool(secret), secret=pending,
-            uri=pyotp.TOTP(pending).provisioning_uri(name=g.user.username, issuer_name=issuer) if pending else None,
+            "dossier/account_security.html", enabled=bool(secret), secret=pending, uri=uri,
+            qr_code=qr_svg(uri) if uri else None,
             changed_at=state.password_changed_at if state else None,
             max_age=accounts.setting("PASSWORD_MAX_AGE_DAYS"),
         )
@@ -92,3 +94,12 @@ class AccountSecurityView(BaseView):
             db.session.commit()
             flash(_("That code does not match."), "danger")
         return self.render_template("dossier/totp_verify.html")
+
+
+def qr_svg(uri: str):
+    """The provisioning URI as an inline SVG QR code an authenticator app can scan."""
+    from markupsafe import Markup
+
+    # segno escapes the title; the SVG holds only paths, so it passes the page's CSP.
+    return Markup(segno.make(uri, error="m").svg_inline(scale=4, border=4, title=_("QR code of the key"),
+                                                        svgclass="totp-qr", lineclass=None))

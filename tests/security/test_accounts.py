@@ -168,6 +168,23 @@ def test_a_second_factor_once_enrolled_is_asked_at_every_sign_in(db, client, mak
     assert len(events(db, "second_factor_failed", user)) == 1
 
 
+def test_the_key_of_a_new_second_factor_is_shown_as_a_qr_code_of_its_own_uri(db, client, make_user):
+    """An officer enrolling scans the key rather than typing 32 letters: the code on the page
+    must carry exactly this account's provisioning URI with the secret shown beside it."""
+    import segno
+
+    user = make_user("archivist")
+    sign_in(client, user)
+    page = client.get("/account/security").get_data(as_text=True)
+    secret = page.split('id="totp-secret">')[1].split("<")[0]
+    drawn = page.split('<figure id="totp-qr"')[1].split("</figure>")[0]
+    uri = pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name=str(client.application.appbuilder.app_name))
+    expected = segno.make(uri, error="m").svg_inline(scale=4, border=4, lineclass=None)
+    # The drawing of the modules (the path) is the code; the title is the page's language.
+    assert expected.split(' d="')[1].split('"')[0] == drawn.split(' d="')[1].split('"')[0]
+    assert "<svg" in drawn and "<script" not in drawn
+
+
 def test_an_idle_session_ends_after_thirty_minutes(db, client, make_user):
     user = make_user("archivist")
     sign_in(client, user)
