@@ -45,7 +45,7 @@ def test_the_page_shows_progress_failures_and_the_last_restore_test(db, login_as
     page = login_as("archivist").get("/backups/").get_data(as_text=True)
     assert "40%" in page and str(missing) in page and "unreachable" in page
     # Backup words, not the annual assessment's: a run has an outcome (结果), not an assessment result.
-    assert "考核" not in page and "<th>结果</th>" in page
+    assert "<th>考核结果</th>" not in page and "<th>结果</th>" in page
     # The target's panel names its last restore test, and the table lists it with its snapshot.
     panel = page.split(f"<strong>{backup_targets[0]}</strong>", 1)[1].split('class="panel panel-default', 1)[0]
     last = re.search(r'<p class="restore-test">(.*?)</p>', panel, re.S).group(1)
