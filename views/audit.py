@@ -34,6 +34,10 @@ ACTIONS = {
     "restore_test": _l("Restore test"),
     "destruction": _l("Destruction"),
     "temp_files_removed": _l("Unfinished uploads removed"),
+    "retention_rule_proposed": _l("Retention rule proposed"),
+    "retention_rule_approved": _l("Retention rule approved"),
+    "retention_rule_rejected": _l("Retention rule rejected"),
+    "retention_due": _l("Due list computed"),
 }
 
 
