@@ -132,9 +132,12 @@ class RetentionDueView(BaseView):
         classes = sorted({c for _o, c, *_rest in counts}, key=lambda c: list(codes.table("material_class")).index(c)
                          if c in codes.table("material_class") else 999)
         totals = {c: sum(n for _o, cc, n, *_r in counts if cc == c) for c in classes}
+        items = _items(official_id)
+        names = dict(db.session.execute(select(Official.id, Official.name).where(
+            Official.id.in_({i["official_id"] for i in items}))).all())
         return self.render_template(
             "dossier/retention_due.html", rows=rows, classes=classes, totals=totals,
-            total=sum(totals.values()), departments=departments, items=_items(official_id),
+            total=sum(totals.values()), departments=departments, items=items, names=names,
             chosen=officials.get(official_id) if official_id else None,
             class_name=lambda c: codes.name("material_class", c),
             last_run=db.session.get(JobLock, "retention_due"))
