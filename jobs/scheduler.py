@@ -110,6 +110,14 @@ def _inspection_report():
     return f"inspection report {report.id} for {report.period_start}..{report.period_end}"
 
 
+def _retention_due():
+    from .retention import run_due_list
+
+    counts = run_due_list()
+    return (f"{counts['due']} of {counts['items']} items due in {counts['officials']} dossiers; "
+            f"{counts['left_without_date']} officials left without a leaving date")
+
+
 @dataclass(frozen=True)
 class Job:
     run: Callable[[], str]
@@ -144,6 +152,8 @@ JOBS = {
     "inspection_report": Job(_inspection_report, {"trigger": "cron", "day": 1, "hour": 6, "minute": 0},
                              timedelta(hours=6)),
     "antivirus_rescan": Job(_antivirus_rescan, {"trigger": "cron", "hour": 3, "minute": 30}, timedelta(hours=12)),
+    # §9.1: the due list from the retention schedule, nightly; it only lists, never destroys.
+    "retention_due": Job(_retention_due, {"trigger": "cron", "hour": 4, "minute": 0}, timedelta(hours=6)),
 }
 
 

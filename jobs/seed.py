@@ -127,6 +127,9 @@ class DossierFactory:
             cid = citizen_id(rng, birth, gender)
         self.used_ids.add(cid)
         party = rng.random() < 0.75
+        status = weighted(rng, [("1", 94), ("2", 3), ("3", 3)])
+        # Whoever has left has the date they left (required with the status, models.official).
+        left_on = random_day(rng, max(work_start, today - timedelta(days=3650)), today) if status != "1" else None
         return {
             "name": person_name(rng, gender, ethnicity),
             "gender": gender,
@@ -141,7 +144,8 @@ class DossierFactory:
             "citizen_id": cid,
             "department_id": rng.choice(self.departments),
             "post": rng.choice(POSTS),
-            "status": weighted(rng, [("1", 94), ("2", 3), ("3", 3)]),
+            "status": status,
+            "left_on": left_on,
             "office_phone": f"0{rng.randint(10, 99)}-{rng.randint(60000000, 89999999)}",
             "mobile": f"1{rng.choice('3589')}{rng.randint(0, 999999999):09d}",
             "email": f"u{rng.randrange(10**8):08d}@gov.example.cn",

@@ -27,6 +27,7 @@ LABELS = {
     "parent": _l("Parent department"),
     "parent_id": _l("Parent department"),
     "status": _l("Status"),
+    "left_on": _l("Date left"),
     "office_phone": _l("Office phone"),
     "mobile": _l("Mobile phone"),
     "email": _l("E-mail"),

@@ -11,6 +11,10 @@ from .base import SourceMixin, code_column, date_column
 from .encryption import Sensitive, sensitive_column
 from .roster_fields import Age, Field, Member
 
+# official_status codes of an official who has left: retired, transferred out, deceased.
+IN_OFFICE = "1"
+LEFT = ("2", "3", "4")
+
 
 class Official(SourceMixin, Model):
     __tablename__ = "official"
@@ -62,6 +66,7 @@ class Official(SourceMixin, Model):
         Field("department", filters=("in",)),
         Field("post", filters=("contains",)),
         Field("status", code_table="official_status", filters=("eq",)),
+        Field("left_on", kind="date"),
         Field("citizen_id", mask="citizen_id"),
         Field("office_phone", mask="phone"),
         Field("mobile", mask="mobile"),
@@ -95,6 +100,11 @@ class Official(SourceMixin, Model):
     department = relationship("Department", foreign_keys=[department_id])
     post = Column(String(100), index=True)
     status = code_column("official_status", nullable=False, default="1", index=True)
+    # The date the status became what it is for an official who left (retired, transferred
+    # out, deceased): the date of the decision or event, entered with the status and reviewed
+    # like it. The retention schedule runs "from leaving" from it (models.disposal.retention),
+    # not from when a clerk happened to record the change.
+    left_on = date_column(after="birth_date", present_when=("status", LEFT))
     _office_phone = sensitive_column("office_phone", format="phone")
     office_phone = Sensitive("_office_phone")
     _mobile = sensitive_column("mobile", format="mobile")

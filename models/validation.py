@@ -114,7 +114,13 @@ def errors_for(model, values: Mapping[str, Any], today: date | None = None) -> l
         rule = text.text_rule(column)
         if isinstance(value, str) and rule is not None:
             value = text.clean(value)
-        if value is None or value == "" or (isinstance(value, str) and not text.visible(value)):
+        empty = value is None or value == "" or (isinstance(value, str) and not text.visible(value))
+        if "present_when" in info and key in values:
+            problem = _presence_problem(model, info["present_when"], values, empty)
+            if problem:
+                fail(key, problem)
+                continue
+        if empty:
             if key in values and _required(column):
                 fail(key, _("is required"))
             continue
@@ -147,6 +153,21 @@ def errors_for(model, values: Mapping[str, Any], today: date | None = None) -> l
 
     errors.extend(_citizen_id_consistency(values, birth))
     return errors
+
+
+def _presence_problem(model, rule, values, empty: bool) -> str | None:
+    """A field that belongs with certain codes of another field (the date an official left
+    with a status of having left): required with them, refused without them."""
+    other, wanted = rule
+    table = model.__table__.columns[other].info["code_table"]
+    holds = values.get(other) in wanted
+    if holds and empty:
+        return _("is required when %(field)s is %(values)s", field=label(other, model),
+                 values="、".join(codes.name(table, code) for code in wanted))
+    if not holds and not empty:
+        return _("must be empty when %(field)s is %(value)s", field=label(other, model),
+                 value=codes.name(table, values.get(other)))
+    return None
 
 
 def _citizen_id_consistency(values, birth) -> list[FieldError]:

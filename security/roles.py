@@ -123,6 +123,12 @@ INSPECTOR = {"inspection_report": ("can_list", "can_show", "can_generate", "can_
 HR_INSPECTION = {"completeness": ("can_index", "can_confirm"),
                  "inspection_report": ("can_list", "can_show", "can_generate", "can_pdf", "can_xlsx")}
 ARCHIVE_KEEPING = {"fixity": ("can_index",), "four_property": ("can_list", "can_show")}
+# The retention schedule (§9.1): the archive proposes changes and reads the due list; the unit
+# head decides them (never on a change of their own: models.disposal.retention); the auditor
+# and the inspector read the schedule.
+RETENTION_PROPOSER = {"retention_schedule": ("can_index", "can_propose"), "retention_due": ("can_index",)}
+RETENTION_APPROVER = {"retention_schedule": ("can_index", "can_decide")}
+RETENTION_READER = {"retention_schedule": ("can_index",)}
 
 # role → {FAB view permission name: permissions}, for screens outside the dossier.
 OTHER_ACCESS = {
@@ -137,10 +143,11 @@ OTHER_ACCESS = {
     },
     "archivist": {"departments": READ, "code_tables": READ, "collection_register": READ, **HISTORY, **BACKLOG,
                   **CONSULTATION_ARCHIVE, "backups": ("can_list", "can_request"),
-                  "antivirus": ("can_index",), **SEARCH, **ARCHIVE_KEEPING},
+                  "antivirus": ("can_index",), **SEARCH, **ARCHIVE_KEEPING, **RETENTION_PROPOSER},
     # The unit head first-reviews what department heads may not read (sections declaring ``unit_first_review``).
-    "unit_head": {"departments": READ, **FIRST_REVIEWER, **HISTORY, **BACKLOG, **READER, **SEARCH},
-    "inspector": {"departments": READ, **HISTORY, **READER, **STATISTICS, **SEARCH, **INSPECTOR},
+    "unit_head": {"departments": READ, **FIRST_REVIEWER, **HISTORY, **BACKLOG, **READER, **SEARCH,
+                  **RETENTION_APPROVER},
+    "inspector": {"departments": READ, **HISTORY, **READER, **STATISTICS, **SEARCH, **INSPECTOR, **RETENTION_READER},
     # Accounts belong to the system administrator ...
     "sysadmin": {
         # A lost authenticator: the reset is requested here and approved by a security officer.
@@ -170,6 +177,7 @@ OTHER_ACCESS = {
         "UserDBModelView": READ,
         "RoleModelView": READ,
         "PermissionViewModelView": ("can_list",),
+        **RETENTION_READER,
     },
     "official": {**AUTHOR, "my_dossier": ("can_index", "can_add", "can_change")},
 }

@@ -337,3 +337,29 @@ def real_rows(db, users, make_official, make_record, make_material):
     for model in (RectificationItem, InspectionReport, FourPropertyRun):
         db.session.execute(delete(model.__table__))
     db.session.commit()
+
+
+@pytest.fixture
+def retention(db, users, make_user):
+    """The retention schedule, emptied after the test: ``retention.in_force(scope, key, years, …)``
+    puts a rule in force as the archive does it (the archivist proposes, the unit head approves)."""
+    from models.disposal import retention as schedule
+    from models.disposal.retention import RetentionDue, RetentionRule
+
+    class Schedule:
+        module = schedule
+
+        def in_force(self, scope, key, years, runs_from="formed", fixed_on=None):
+            rule = schedule.propose(db.session, users["archivist"], scope, key, years, runs_from, fixed_on,
+                                    "测试：保管期限调整")
+            schedule.approve(db.session, rule, users["unit_head"], None)
+            db.session.commit()
+            return rule
+
+    yield Schedule()
+    db.session.rollback()
+    from sqlalchemy_continuum import version_class
+
+    for table in (RetentionDue.__table__, version_class(RetentionRule).__table__, RetentionRule.__table__):
+        db.session.execute(delete(table))
+    db.session.commit()

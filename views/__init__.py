@@ -17,6 +17,7 @@ from .inspection import InspectionView, RectificationView
 from .list_export import export_links
 from .keeping import CompletenessView, FixityView, FourPropertyView
 from .collection import BacklogView, BatchAssessmentView, ReceiptView
+from .retention import RetentionDueView, RetentionScheduleView
 from .rosters import RosterView
 from .search import SearchView
 from .self_service import MyDossierView
@@ -26,7 +27,8 @@ from .workflow import FinalReviewView, FirstReviewView, HistoryView, MyDraftsVie
 SCREENS = (OfficialView, ReceiptView, MaterialView, ConsultationView, MyDraftsView, FirstReviewView, FinalReviewView,
            BacklogView, BatchAssessmentView, MyDossierView, AccountSecurityView, PermissionRequestView,
            AuditEventView, BackupView, AntivirusView, DepartmentView, StaffDepartmentView, CodeItemView,
-           RosterView, StatisticsView, FixityView, InspectionView, RectificationView, CompletenessView, FourPropertyView)
+           RosterView, StatisticsView, FixityView, InspectionView, RectificationView, CompletenessView, FourPropertyView,
+           RetentionScheduleView, RetentionDueView)
 # Menu labels that count what waits for the signed-in user.
 COUNTED = {"first_review": "first", "final_review": "final"}
 

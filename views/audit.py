@@ -35,6 +35,10 @@ ACTIONS = {
     "destruction": _l("Destruction"),
     "temp_files_removed": _l("Unfinished uploads removed"),
     "files_rekeyed": _l("Files moved to keys of their own"),
+    "retention_rule_proposed": _l("Retention rule proposed"),
+    "retention_rule_approved": _l("Retention rule approved"),
+    "retention_rule_rejected": _l("Retention rule rejected"),
+    "retention_due": _l("Due list computed"),
 }
 
 

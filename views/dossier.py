@@ -77,7 +77,7 @@ def section_views() -> list[type]:
 BASIC_COLUMNS = [
     "name", "former_names", "gender", "birth_date", "ethnicity", "native_place", "political_status",
     "education", "degree", "work_start_date", "party_join_date", "citizen_id",
-    "department", "post", "status",
+    "department", "post", "status", "left_on",
 ]
 CONTACT_COLUMNS = ["office_phone", "mobile", "email"]
 

@@ -69,6 +69,34 @@ def test_dates_follow_the_life_of_the_official(factory):
     assert "birth_date" in fields(errors_for(Official, {**row, "birth_date": date(1890, 1, 1)}))
 
 
+@pytest.mark.parametrize("status,left_on,message", [
+    ("2", None, "离职日期：状态为退休、调出、去世时必填"),
+    ("3", None, "离职日期：状态为退休、调出、去世时必填"),
+    ("1", date(2020, 1, 1), "离职日期：状态为在职时须为空"),
+    ("4", date.today() + timedelta(days=1), "离职日期：不能晚于今天"),
+    ("2", "before birth", "离职日期：不能早于出生日期"),
+])
+def test_the_date_an_official_left_comes_with_the_status(app, factory, status, left_on, message):
+    row = factory.official()
+    if left_on == "before birth":
+        left_on = row["birth_date"] - timedelta(days=1)
+    with app.test_request_context():
+        errors = errors_for(Official, {**row, "status": status, "left_on": left_on})
+        assert errors_for(Official, {**row, "status": "2", "left_on": date.today()}) == []
+        assert errors_for(Official, {**row, "status": "1", "left_on": None}) == []
+    assert [e.field for e in errors] == ["left_on"]
+    assert errors[0].message == message
+
+
+def test_the_database_guard_wants_the_date_an_official_left(db, factory):
+    db.session.add(Official(**{**factory.official(), "status": "3", "left_on": None}))
+    with pytest.raises(DossierValidationError) as refused:
+        db.session.commit()
+    db.session.rollback()
+    assert [e.field for e in refused.value.errors] == ["left_on"]
+    assert row_count(db, Official) == 0
+
+
 def test_section_dates_are_checked_against_the_official_and_each_other(factory):
     official = Official(**factory.official())
     birth = official.birth_date
