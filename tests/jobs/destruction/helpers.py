@@ -12,7 +12,7 @@ def rows_of(db, official_id) -> dict[str, int]:
 
     found = {}
     for name, table in _db.metadata.tables.items():
-        if name in KEPT:
+        if name in KEPT or name.removesuffix("_version") in KEPT:
             continue
         if "official_id" in table.c:
             found[name] = db.session.scalar(select(func.count()).select_from(table).where(table.c.official_id == official_id))

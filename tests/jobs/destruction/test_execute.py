@@ -51,6 +51,14 @@ def test_a_whole_dossier_goes_from_every_table_its_key_from_every_keyring_its_fi
     db.session.refresh(listed)
     assert listed.state == "executed" and listed.executor_id == users["archivist"].id
     assert listed.supervisor_id == users["unit_head"].id and all(i.done_at for i in listed.items)
+    # Until when older snapshots hold the rows in clear: the backup retention policy says.
+    try:
+        from jobs.backup.retention import snapshots_gone_by
+    except ImportError:
+        assert report["snapshots_gone_by"] is None
+    else:
+        gone_by = snapshots_gone_by(listed.executed_at)
+        assert report["snapshots_gone_by"] == (gone_by.isoformat() if gone_by else None)
 
     # The trail still verifies, and nothing in it holds the destroyed content.
     assert verify(db.session).ok
@@ -223,3 +231,37 @@ def app_cli(db, args):
     result = current_app.test_cli_runner().invoke(args=["dossier", "destruction", *args])
     db.session.expire_all()
     return result
+
+
+def test_a_section_record_goes_with_its_documents_but_a_held_document_stays_detached(
+        db, users, full_dossier, make_material, approved_list):
+    from models import Material
+    from models.training import Training, TrainingOutcome
+
+    official = full_dossier()
+    training = db.session.scalars(select(Training).where(Training.official_id == official.id)).first()
+    outcome = db.session.scalars(select(TrainingOutcome).where(TrainingOutcome.official_id == official.id)).first()
+    outcome.training_id = training.id
+    supporting = make_material(official=official, material_class="4-1", record_table="training", record_id=training.id)
+    held = make_material(official=official, material_class="4-1", record_table="training", record_id=training.id,
+                         formed_on=date(2021, 1, 1))
+    db.session.add(Hold(kind="material", official_id=official.id, material_id=held.id, reason="审计取证",
+                        ordered_by="市审计局", placed_by_id=users["archivist"].id))
+    db.session.commit()
+    ids = {"training": training.id, "supporting": supporting.id, "held": held.id, "outcome": outcome.id}
+    files = {"supporting": supporting.stored_sha256, "held": held.stored_sha256}
+    listed = approved_list(training)
+
+    report = execute(db.session, listed, users["archivist"], users["unit_head"])
+
+    db.session.expire_all()
+    assert db.session.get(Training, ids["training"]) is None
+    assert row_count(db, f"training_version WHERE id = {ids['training']}") == 0
+    assert db.session.get(Material, ids["supporting"], execution_options={"include_pending": True}) is None
+    assert not attachments.path_of(files["supporting"]).exists()
+    kept = db.session.get(Material, ids["held"], execution_options={"include_pending": True})
+    assert (kept.record_table, kept.record_id, kept.sequence) == (None, None, 1)
+    assert attachments.path_of(files["held"]).exists() and report["detached"] == [ids["held"]]
+    # A training outcome that named the training stays, without the link.
+    assert db.session.get(TrainingOutcome, ids["outcome"]).training_id is None
+    keyring().dek(official.id, fresh=True)
