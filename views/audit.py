@@ -34,6 +34,7 @@ ACTIONS = {
     "restore_test": _l("Restore test"),
     "destruction": _l("Destruction"),
     "temp_files_removed": _l("Unfinished uploads removed"),
+    "files_rekeyed": _l("Files moved to keys of their own"),
 }
 
 

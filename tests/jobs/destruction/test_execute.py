@@ -10,11 +10,13 @@ from sqlalchemy import select, text
 
 from jobs.backup import keyrings, runs
 from jobs.destruction import DestructionRefused, execute, remaining
-from models import Official
+from models import Material, Official
 from models.disposal import Hold
 from models.storage import attachments
 from security.keys import ShreddedKey, keyring
 from tests.jobs.destruction.helpers import counts, row_count, rows_of, stored_files
+
+PER_FILE_KEYS = "file_key_id" in Material.__table__.c
 
 
 def test_a_whole_dossier_goes_from_every_table_its_key_from_every_keyring_its_files_from_the_store(
@@ -173,7 +175,8 @@ def test_a_run_killed_after_the_commit_resumes_and_a_finished_one_changes_nothin
     db.session.refresh(listed)
     assert listed.state == "executed"  # the database part committed
     left = remaining(listed)
-    assert len(left) == 3, left  # two targets' keyrings and the file
+    # Two targets' keyrings, the file, and (per-file keys) the file's key and its two purges.
+    assert len(left) == (6 if PER_FILE_KEYS else 3), left
     assert all(name not in line for line in left)
     assert attachments.path_of(stored).exists()
     assert official_id in {e[0] for e in keyrings.newest(backup_targets[0])["data_keys"]}
@@ -194,10 +197,11 @@ def test_a_run_killed_after_the_commit_resumes_and_a_finished_one_changes_nothin
 
 
 def test_an_unreachable_target_is_reported_and_the_next_backup_completes_the_purge(
-        db, users, make_official, approved_list, backup_targets):
+        db, users, make_official, make_material, approved_list, backup_targets):
     import shutil
 
     official_id = make_official().id
+    make_material(official=db.session.get(Official, official_id))
     assert runs.run_backup(full=True).state == "succeeded"
     away = backup_targets[1].with_name("offsite-unmounted")
     backup_targets[1].rename(away)
@@ -206,12 +210,14 @@ def test_an_unreachable_target_is_reported_and_the_next_backup_completes_the_pur
     state = report["keys"][str(official_id)]["targets"][str(backup_targets[1])]
     assert state.startswith("failed") and "not reachable" in state
     left = remaining(listed)
-    assert len(left) == 1 and str(backup_targets[1]) in left[0]
+    assert len(left) == (1 + PER_FILE_KEYS) and all(str(backup_targets[1]) in line for line in left), left
     away.rename(backup_targets[1])
     # The next backup reconciles every target's keyrings against the key store's tombstones.
     runs.run_backup()
     assert official_id not in {e[0] for g in keyrings.generations(backup_targets[1])
                                for e in json.loads(g.read_text())["data_keys"]}
+    assert not {e[0] for g in keyrings.generations(backup_targets[1])
+                for e in json.loads(g.read_text()).get("file_keys", [])} & {int(k) for k in report["file_keys"]}
     shutil.rmtree(away, ignore_errors=True)
 
 

@@ -20,6 +20,17 @@ PER_FILE_KEYS = "file_key_id" in Material.__table__.c
 OPTIONS = {"include_pending": True, "all_departments": True}
 
 
+def _file(material) -> tuple:
+    """(stored_sha256, file key id, content_sha256): what opening the file needs, and what it must give."""
+    return material.stored_sha256, getattr(material, "file_key_id", None), material.content_sha256
+
+
+def _digest(stored, official_id, file_key_id):
+    if PER_FILE_KEYS:
+        return attachments.plaintext_digest(stored, official_id, file_key_id)
+    return attachments.plaintext_digest(stored, official_id)
+
+
 @pytest.fixture
 def executed_after_backup(app, db, users, databases, make_official, make_material, approved_list, backup_targets,
                           tmp_path):
@@ -28,10 +39,8 @@ def executed_after_backup(app, db, users, databases, make_official, make_materia
     gone, kept = make_official(), make_official()
     gone_file = make_material(official=gone)
     doomed, staying = make_material(official=kept), make_material(official=kept, material_class="2")
-    facts = {"gone": gone.id, "gone_file": (gone_file.stored_sha256, gone_file.content_sha256),
-             "kept": kept.id, "kept_citizen_id": kept.citizen_id,
-             "doomed": (doomed.stored_sha256, doomed.content_sha256),
-             "staying": (staying.stored_sha256, staying.content_sha256)}
+    facts = {"gone": gone.id, "gone_file": _file(gone_file), "kept": kept.id, "kept_citizen_id": kept.citizen_id,
+             "doomed": _file(doomed), "staying": _file(staying)}
     assert runs.run_backup(full=True).state == "succeeded"
     report = execute(db.session, approved_list(gone, doomed), users["archivist"], users["unit_head"])
     assert report["keys"][str(facts["gone"])]["shredded"]
@@ -68,13 +77,13 @@ def test_the_destroyed_dossier_stays_unreadable_in_a_backup_taken_before_its_des
         # ... but what was encrypted does not open: its key is in no keyring of any target.
         assert gone.citizen_id is SHREDDED
         with pytest.raises(attachments.AttachmentError) as refused:
-            attachments.plaintext_digest(facts["gone_file"][0], facts["gone"])
+            _digest(facts["gone_file"][0], facts["gone"], facts["gone_file"][1])
         assert refused.value.code == "shredded"
         # The other official's dossier and its remaining material still open.
         kept = restored_db.session.get(Official, facts["kept"], execution_options=OPTIONS)
         assert kept.citizen_id == facts["kept_citizen_id"]
-        stored, content = facts["staying"]
-        assert attachments.plaintext_digest(stored, facts["kept"]) == content
+        stored, key, content = facts["staying"]
+        assert _digest(stored, facts["kept"], key) == content
         restored_db.session.remove()
 
 
@@ -86,10 +95,13 @@ def test_the_destroyed_material_stays_unreadable_in_a_backup_taken_before_its_de
     with restored.app_context():
         from models.db import db as restored_db
 
-        stored, _content = facts["doomed"]
+        stored, key, _content = facts["doomed"]
         with pytest.raises(attachments.AttachmentError) as refused:
-            attachments.plaintext_digest(stored, facts["kept"])
+            _digest(stored, facts["kept"], key)
         assert refused.value.code == "shredded"
-        staying, content = facts["staying"]
-        assert attachments.plaintext_digest(staying, facts["kept"]) == content
+        # The official's data key stayed: their other material, and their fields, still open.
+        staying, key, content = facts["staying"]
+        assert _digest(staying, facts["kept"], key) == content
+        kept = restored_db.session.get(Official, facts["kept"], execution_options=OPTIONS)
+        assert kept.citizen_id == facts["kept_citizen_id"]
         restored_db.session.remove()
