@@ -3,9 +3,9 @@ real restore command and its verification) with the destroyed content unreadable
 destroyed dossier's encrypted fields and files do not decrypt, and the destroyed
 material's file does not either, while the other materials of its official still open.
 
-Without per-file keys (a material's file encrypted with its official's data key only) a
-material destroyed alone cannot be crypto-shredded in older snapshots: its official's key
-must stay for the rest of the dossier. That test is marked until per-file keys exist."""
+The material's part needs per-file keys (``Material.file_key_id``): a file under its
+official's data key alone cannot be shredded without the rest of the dossier, so on a tree
+without them that test is marked as the known gap it would be."""
 
 import pytest
 
