@@ -129,6 +129,9 @@ ARCHIVE_KEEPING = {"fixity": ("can_index",), "four_property": ("can_list", "can_
 RETENTION_PROPOSER = {"retention_schedule": ("can_index", "can_propose"), "retention_due": ("can_index",)}
 RETENTION_APPROVER = {"retention_schedule": ("can_index", "can_decide")}
 RETENTION_READER = {"retention_schedule": ("can_index",)}
+# Destruction (§9.2.3): the archivist executes an approved list, with a second person
+# recorded as supervisor (jobs.destruction checks this permission on the executor).
+DESTRUCTION_EXECUTE = {"destruction": ("can_execute",)}
 
 # role → {FAB view permission name: permissions}, for screens outside the dossier.
 OTHER_ACCESS = {
@@ -143,7 +146,8 @@ OTHER_ACCESS = {
     },
     "archivist": {"departments": READ, "code_tables": READ, "collection_register": READ, **HISTORY, **BACKLOG,
                   **CONSULTATION_ARCHIVE, "backups": ("can_list", "can_request"),
-                  "antivirus": ("can_index",), **SEARCH, **ARCHIVE_KEEPING, **RETENTION_PROPOSER},
+                  "antivirus": ("can_index",), **SEARCH, **ARCHIVE_KEEPING, **RETENTION_PROPOSER,
+                  **DESTRUCTION_EXECUTE},
     # The unit head first-reviews what department heads may not read (sections declaring ``unit_first_review``).
     "unit_head": {"departments": READ, **FIRST_REVIEWER, **HISTORY, **BACKLOG, **READER, **SEARCH,
                   **RETENTION_APPROVER},
@@ -226,6 +230,11 @@ def sync_roles(sm) -> dict[str, int]:
     for permission in SCOPE_PERMISSIONS:
         sm.add_permission_view_menu(permission, SCOPE_VIEW)
     sm.add_permission_view_menu(*LIST_EXPORT)
+    # The command line executes destruction lists before any screen declares it (idempotent
+    # once the destruction screens do).
+    for view, perms in DESTRUCTION_EXECUTE.items():
+        for permission in perms:
+            sm.add_permission_view_menu(permission, view)
     for role_name in ROLE_LABELS:
         role = sm.find_role(role_name) or sm.add_role(role_name)
         held = {(pv.permission.name, pv.view_menu.name) for pv in role.permissions}
