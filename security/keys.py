@@ -25,7 +25,7 @@ from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import (
-    Column, DateTime, Integer, LargeBinary, MetaData, String, Table, create_engine, delete, insert, select, update,
+    Column, DateTime, Integer, LargeBinary, MetaData, String, Table, create_engine, delete, func, insert, select, update,
 )
 
 from . import crypto
@@ -261,15 +261,16 @@ class KeyRing:
     def new_file_key(self) -> tuple[int, bytes]:
         """(id, key) of a new key for one stored file."""
         key, version = crypto.new_key(), 1
+        row = {"version": version, "wrapped": b"", "kek_id": self.kek_id, "created_at": datetime.now()}
         with self.engine.begin() as conn:
-            while True:
-                key_id = conn.execute(insert(file_key).values(
-                    version=version, wrapped=b"", kek_id=self.kek_id, created_at=datetime.now())).inserted_primary_key[0]
-                # A key store rebuilt from a keyring may hand out an id a tombstone names:
-                # that id stays destroyed, and the next one is taken.
-                if conn.execute(select(destroyed_file_key.c.id).where(destroyed_file_key.c.id == key_id)).first() is None:
-                    break
+            key_id = conn.execute(insert(file_key).values(**row)).inserted_primary_key[0]
+            # A key store rebuilt from a keyring may hand out an id a tombstone names: that id
+            # stays destroyed, and the key takes the first id past every id ever handed out.
+            if conn.execute(select(destroyed_file_key.c.id).where(destroyed_file_key.c.id == key_id)).first():
                 conn.execute(delete(file_key).where(file_key.c.id == key_id))
+                key_id = 1 + max(conn.scalar(select(func.max(file_key.c.id))) or 0,
+                                 conn.scalar(select(func.max(destroyed_file_key.c.id))) or 0)
+                conn.execute(insert(file_key).values(id=key_id, **row))
             conn.execute(update(file_key).where(file_key.c.id == key_id).values(
                 wrapped=self._wrap(key, self._file_label(key_id, version))))
         self._remember_file(key_id, key)

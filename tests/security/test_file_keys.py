@@ -2,6 +2,7 @@
 time with a tombstone, never taken for an official's key, re-wrapped with the KEK."""
 
 import os
+from datetime import datetime
 
 import pytest
 from sqlalchemy import select, update
@@ -74,3 +75,15 @@ def test_the_content_key_needs_both_the_file_key_and_the_officials_key():
     assert key == crypto.file_content_key(own, dek, 7)
     assert key not in (own, dek, crypto.file_content_key(own, other, 7), crypto.file_content_key(other, dek, 7),
                        crypto.file_content_key(own, dek, 8))
+
+
+def test_a_key_store_rebuilt_behind_its_tombstones_hands_out_ids_past_them(ring):
+    """As a key store rebuilt from a keyring is: the destroyed ids beyond its newest key."""
+    from security.keys import destroyed_file_key
+
+    key_id, _key = ring.new_file_key()
+    with ring.engine.begin() as conn:
+        conn.execute(destroyed_file_key.insert(), [{"id": key_id + n, "destroyed_at": datetime.now()}
+                                                   for n in (1, 2)])
+    assert ring.new_file_key()[0] == key_id + 3
+    assert ring.new_file_key()[0] == key_id + 4
