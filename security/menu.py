@@ -72,6 +72,8 @@ def entries() -> list[Entry]:
         Entry("backups", _l("Backups"), "keeping", "fa-hdd-o"),
         Entry("antivirus", _l("Virus scanning"), "keeping", "fa-bug", "can_index"),
         Entry("fixity", _l("Fixity and integrity"), "keeping", "fa-check-circle-o", "can_index"),
+        Entry("holds", _l("Holds"), "keeping", "fa-lock"),
+        Entry("appraisal", _l("Appraisal marks"), "keeping", "fa-ban"),
         Entry("inspection_reports", _l("Inspection reports"), "inspection", "fa-file-text-o",
               screen="inspection_report"),
         Entry("rectification", _l("Rectification items"), "inspection", "fa-wrench"),

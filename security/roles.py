@@ -123,6 +123,12 @@ INSPECTOR = {"inspection_report": ("can_list", "can_show", "can_generate", "can_
 HR_INSPECTION = {"completeness": ("can_index", "can_confirm"),
                  "inspection_report": ("can_list", "can_show", "can_generate", "can_pdf", "can_xlsx")}
 ARCHIVE_KEEPING = {"fixity": ("can_index",), "four_property": ("can_list", "can_show")}
+# Holds and appraisal (§9): the archive places and lifts holds and marks invalid content;
+# the unit head and HR review marks (in the review queues) and read the marks list; the
+# auditor and the inspector read the holds.
+ARCHIVE_DISPOSAL = {"holds": ("can_list", "can_place", "can_lift"), "appraisal": ("can_list", "can_mark")}
+READ_HOLDS = {"holds": ("can_list",)}
+READ_MARKS = {"appraisal": ("can_list",)}
 
 # role → {FAB view permission name: permissions}, for screens outside the dossier.
 OTHER_ACCESS = {
@@ -134,13 +140,15 @@ OTHER_ACCESS = {
         "departments": MODIFY, "code_tables": READ, "collection_register": MODIFY,
         "batch_assessment": ("can_index", "can_save"),
         **AUTHOR, **FINAL_REVIEWER, **HISTORY, **BACKLOG, **READER, **EXPORTS, **SEARCH, **HR_INSPECTION,
+        **READ_MARKS,
     },
     "archivist": {"departments": READ, "code_tables": READ, "collection_register": READ, **HISTORY, **BACKLOG,
                   **CONSULTATION_ARCHIVE, "backups": ("can_list", "can_request"),
-                  "antivirus": ("can_index",), **SEARCH, **ARCHIVE_KEEPING},
+                  "antivirus": ("can_index",), **SEARCH, **ARCHIVE_KEEPING,
+                  **ARCHIVE_DISPOSAL},
     # The unit head first-reviews what department heads may not read (sections declaring ``unit_first_review``).
-    "unit_head": {"departments": READ, **FIRST_REVIEWER, **HISTORY, **BACKLOG, **READER, **SEARCH},
-    "inspector": {"departments": READ, **HISTORY, **READER, **STATISTICS, **SEARCH, **INSPECTOR},
+    "unit_head": {"departments": READ, **FIRST_REVIEWER, **HISTORY, **BACKLOG, **READER, **SEARCH, **READ_MARKS},
+    "inspector": {"departments": READ, **HISTORY, **READER, **STATISTICS, **SEARCH, **INSPECTOR, **READ_HOLDS},
     # Accounts belong to the system administrator ...
     "sysadmin": {
         # A lost authenticator: the reset is requested here and approved by a security officer.
@@ -165,6 +173,7 @@ OTHER_ACCESS = {
     # ... and the auditor reads, changing nothing.
     "auditor": {
         "audit_trail": ("can_list", "can_show", "can_verify"),
+        **READ_HOLDS,
         "permission_requests": ("can_list",),
         "staff_departments": READ,
         "UserDBModelView": READ,

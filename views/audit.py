@@ -33,6 +33,9 @@ ACTIONS = {
     "restore": _l("Restore"),
     "restore_test": _l("Restore test"),
     "destruction": _l("Destruction"),
+    "hold_placed": _l("Hold placed"),
+    "hold_lifted": _l("Hold lifted"),
+    "appraisal_marked": _l("Marked invalid"),
     "temp_files_removed": _l("Unfinished uploads removed"),
 }
 
