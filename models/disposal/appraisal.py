@@ -90,7 +90,8 @@ def mark(session, user, row, reason, note=None) -> AppraisalMark:
         raise AppraisalError("reason_required", _("Reason: choose why the entry is invalid."))
     waiting = session.scalar(select(AppraisalMark.id).where(
         AppraisalMark.table_name == row.__tablename__, AppraisalMark.record_id == row.id,
-        AppraisalMark.review_state.in_(workflow.PENDING + (workflow.APPROVED,))).limit(1))
+        # A rejected mark (back in draft) stays as the record of that decision; a new one may be made.
+        AppraisalMark.review_state.in_((workflow.SUBMITTED, workflow.FIRST_APPROVED, workflow.APPROVED))).limit(1))
     if waiting is not None:
         raise AppraisalError("already_marked", _("This entry is marked invalid already (mark no. %(id)s).", id=waiting))
     entry = AppraisalMark(official_id=row.official_id, table_name=row.__tablename__, record_id=row.id, reason=reason,

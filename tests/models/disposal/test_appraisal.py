@@ -69,6 +69,9 @@ def test_a_rejected_mark_needs_a_reason_and_never_counts(db, users, material):
     assert refused(db, users["hr_reviewer"], entry, "final_reject", " ") == "reason_required"
     assert move(db, users["hr_reviewer"], entry, "final_reject", "不是重复材料") == "draft"
     assert invalid_mark(db.session, Item.of(material)) is None
+    # The rejected mark stays, with its reason in the history; the archive may mark again.
+    again = marked(db, users["archivist"], material, reason="superseded")
+    assert again.id != entry.id and again.review_state == "submitted"
 
 
 @pytest.mark.parametrize("reason", ["", "lost", None])
