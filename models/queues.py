@@ -11,9 +11,11 @@ from .workflow import (
 
 
 def reviewable_models():
+    from .disposal.appraisal import AppraisalMark
     from .sections import DOSSIER_MODELS
 
-    return (*DOSSIER_MODELS, ChangeRequest)
+    # An appraisal mark (§9.1.2) is reviewed like any change: one more kind of item.
+    return (*DOSSIER_MODELS, ChangeRequest, AppraisalMark)
 
 
 def _conditions(model, closed, unit: bool | None):
@@ -29,6 +31,11 @@ def _conditions(model, closed, unit: bool | None):
         if unit is not None:
             conditions.append(model.table_name.in_(unit_tables) if unit else model.table_name.notin_(unit_tables))
         return conditions
+    if model.__tablename__ == "appraisal_mark":
+        # A mark is read as what it marks; its first review is the unit head's (its routing).
+        if unit is not None and unit_reviewed(model) != unit:
+            return None
+        return [model.table_name.notin_(tables)] if tables else []
     if model.__tablename__ in tables or (unit is not None and unit_reviewed(model) != unit):
         return None
     conditions = []

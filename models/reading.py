@@ -56,7 +56,8 @@ def readable(item, closed: tuple) -> bool:
     from .catalogue import Material
 
     classes, tables = closed
-    table = item.table_name if item.__tablename__ == "change_request" else item.__tablename__
+    # A change request and an appraisal mark are read as the record they concern.
+    table = item.table_name if item.__tablename__ in ("change_request", "appraisal_mark") else item.__tablename__
     if table in tables:
         return False
     if isinstance(item, Material):

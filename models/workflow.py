@@ -164,7 +164,8 @@ def section_of(item):
 
 def record_of(item):
     """(table, id) of the dossier record an item concerns."""
-    if isinstance(item, ChangeRequest):
+    # A change request and an appraisal mark concern a record: their moves are in its history.
+    if isinstance(item, ChangeRequest) or item.__tablename__ == "appraisal_mark":
         return item.table_name, item.record_id
     return item.__tablename__, item.id
 

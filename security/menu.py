@@ -74,6 +74,8 @@ def entries() -> list[Entry]:
         Entry("fixity", _l("Fixity and integrity"), "keeping", "fa-check-circle-o", "can_index"),
         Entry("retention_schedule", _l("Retention schedule"), "keeping", "fa-calendar", "can_index"),
         Entry("retention_due", _l("Due list"), "keeping", "fa-clock-o", "can_index"),
+        Entry("holds", _l("Holds"), "keeping", "fa-lock"),
+        Entry("appraisal", _l("Appraisal marks"), "keeping", "fa-ban"),
         Entry("inspection_reports", _l("Inspection reports"), "inspection", "fa-file-text-o",
               screen="inspection_report"),
         Entry("rectification", _l("Rectification items"), "inspection", "fa-wrench"),

@@ -132,6 +132,12 @@ RETENTION_READER = {"retention_schedule": ("can_index",)}
 # Destruction (§9.2.3): the archivist executes an approved list, with a second person
 # recorded as supervisor (jobs.destruction checks this permission on the executor).
 DESTRUCTION_EXECUTE = {"destruction": ("can_execute",)}
+# Holds and appraisal (§9): the archive places and lifts holds and marks invalid content;
+# the unit head and HR review marks (in the review queues) and read the marks list; the
+# auditor and the inspector read the holds.
+ARCHIVE_DISPOSAL = {"holds": ("can_list", "can_place", "can_lift"), "appraisal": ("can_list", "can_mark")}
+READ_HOLDS = {"holds": ("can_list",)}
+READ_MARKS = {"appraisal": ("can_list",)}
 
 # role → {FAB view permission name: permissions}, for screens outside the dossier.
 OTHER_ACCESS = {
@@ -143,15 +149,17 @@ OTHER_ACCESS = {
         "departments": MODIFY, "code_tables": READ, "collection_register": MODIFY,
         "batch_assessment": ("can_index", "can_save"),
         **AUTHOR, **FINAL_REVIEWER, **HISTORY, **BACKLOG, **READER, **EXPORTS, **SEARCH, **HR_INSPECTION,
+        **READ_MARKS,
     },
     "archivist": {"departments": READ, "code_tables": READ, "collection_register": READ, **HISTORY, **BACKLOG,
                   **CONSULTATION_ARCHIVE, "backups": ("can_list", "can_request"),
                   "antivirus": ("can_index",), **SEARCH, **ARCHIVE_KEEPING, **RETENTION_PROPOSER,
-                  **DESTRUCTION_EXECUTE},
+                  **DESTRUCTION_EXECUTE, **ARCHIVE_DISPOSAL},
     # The unit head first-reviews what department heads may not read (sections declaring ``unit_first_review``).
     "unit_head": {"departments": READ, **FIRST_REVIEWER, **HISTORY, **BACKLOG, **READER, **SEARCH,
-                  **RETENTION_APPROVER},
-    "inspector": {"departments": READ, **HISTORY, **READER, **STATISTICS, **SEARCH, **INSPECTOR, **RETENTION_READER},
+                  **RETENTION_APPROVER, **READ_MARKS},
+    "inspector": {"departments": READ, **HISTORY, **READER, **STATISTICS, **SEARCH, **INSPECTOR, **RETENTION_READER,
+                  **READ_HOLDS},
     # Accounts belong to the system administrator ...
     "sysadmin": {
         # A lost authenticator: the reset is requested here and approved by a security officer.
@@ -176,6 +184,7 @@ OTHER_ACCESS = {
     # ... and the auditor reads, changing nothing.
     "auditor": {
         "audit_trail": ("can_list", "can_show", "can_verify"),
+        **READ_HOLDS,
         "permission_requests": ("can_list",),
         "staff_departments": READ,
         "UserDBModelView": READ,

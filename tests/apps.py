@@ -126,6 +126,11 @@ def clean_dossiers(app) -> None:
         _db.session.execute(delete(ScanRun.__table__))
         _db.session.execute(delete(ConsultationReading.__table__))
         _db.session.execute(delete(Consultation.__table__))
+        from models import AppraisalMark, Hold
+
+        for model in (AppraisalMark, Hold):
+            _db.session.execute(delete(version_class(model).__table__))
+            _db.session.execute(delete(model.__table__))
         for model in (ChangeRequest, *reversed(RECORD_MODELS), CollectionReceipt, Official):
             _db.session.execute(delete(version_class(model).__table__))
             _db.session.execute(delete(model.__table__))

@@ -322,6 +322,11 @@ def real_rows(db, users, make_official, make_record, make_material):
     db.session.add_all([check_run, item])
     db.session.commit()
     ids.update(inspection_report=report.id, four_property_run=check_run.id, rectification_item=item.id)
+    from models.disposal import holds
+
+    hold = holds.place(db.session, users["archivist"], "dossier", subject.id, reason="审计", ordered_by="审计局")
+    db.session.commit()
+    ids["hold"] = hold.id
     # The premise of every check: these rows are really there, committed, for any other session.
     from sqlalchemy import create_engine
 

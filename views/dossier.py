@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from models.db import db
 from models import SECTIONS, Material, Official, workflow
+from models.disposal import holds
 
 from security import request_state, scope
 
@@ -136,6 +137,10 @@ class OfficialView(RecordView):
             if not pending and self.appbuilder.sm.has_access("can_catalogue", Material.section_key) else None,
             completeness=[] if pending else official_findings(pk, g.user),
             can_confirm=self.appbuilder.sm.has_access("can_confirm", "completeness"),
+            # Whoever reads holds sees those stopping this dossier's destruction.
+            on_hold=holds.of_dossier(db.session, int(pk))
+            if not pending and self.appbuilder.sm.has_access("can_list", "holds") else [],
+            describe_hold=holds.describe,
         )
 
     def _addable_sections(self, pk):

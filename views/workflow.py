@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy_continuum import version_class
 
 from models.db import db
-from models import BY_TABLE, ChangeRequest, Material, Official, ReviewDecision, codes, validation, workflow
+from models import BY_TABLE, AppraisalMark, ChangeRequest, Material, Official, ReviewDecision, codes, validation, workflow
 from models.labels import labels_of
 from security import request_state, scope
 
@@ -90,6 +90,8 @@ def row_of(item, rejection=_LOOK_UP) -> Row:
         section = _("%(section)s (change request)", section=model.section_label)
         edit_url = None
         history_url = url_for("HistoryView.record", table=item.table_name, record_id=item.record_id)
+    elif isinstance(item, AppraisalMark):
+        section, summary, edit_url, history_url = _mark_parts(item)
     else:
         model = type(item)
         keys = ("name", "department_id", "post") if model is Official else model.list_columns
@@ -100,6 +102,7 @@ def row_of(item, rejection=_LOOK_UP) -> Row:
         history_url = url_for("HistoryView.record", table=item.__tablename__, record_id=item.id)
     if hidden:
         summary = [(_("Content"), _("not shown: you may not read this section"))]
+    marked = isinstance(item, AppraisalMark)
     if rejection is _LOOK_UP:
         rejection = workflow.last_rejection(db.session, item) if item.review_state == workflow.DRAFT else None
     official = item if isinstance(item, Official) else item.official
@@ -109,9 +112,25 @@ def row_of(item, rejection=_LOOK_UP) -> Row:
         state=workflow.state_label(item.review_state), reason=rejection.reason if rejection else None,
         is_change=isinstance(item, ChangeRequest), edit_url=edit_url, history_url=history_url,
         # The author goes on entering a new official's material from its page.
-        page_url=url_for("OfficialView.show", pk=item.id) if isinstance(item, Official) else None,
+        page_url=url_for("OfficialView.show", pk=item.id) if isinstance(item, Official)
+        else marked_url(item) if marked else None,
         file_url=url_for("MaterialView.preview", pk=item.id) if isinstance(item, Material) else None,
     )
+
+
+def marked_url(mark) -> str:
+    """The page of what a mark marks (a material or a section record)."""
+    return url_for(f"{BY_TABLE[mark.table_name].__name__}View.show", pk=mark.record_id)
+
+
+def _mark_parts(mark):
+    """(section, summary, edit url, history url) of an appraisal mark: it is reviewed beside
+    the entry it marks, whose history holds the mark's decisions."""
+    model = BY_TABLE[mark.table_name]
+    summary = [(_("Marked entry"), f"{model.section_label} #{mark.record_id}"),
+               (_("Reason"), codes.name("invalid_reason", mark.reason)), (_("Note"), mark.note or "")]
+    return (_("%(section)s (invalidity mark)", section=model.section_label), summary, None,
+            url_for("HistoryView.record", table=mark.table_name, record_id=mark.record_id))
 
 
 def apply_to_selected(action: str, reason: str | None = None) -> tuple[int, list[str]]:

@@ -63,7 +63,7 @@ def fill(app, db, rule: str, endpoint: str, ids: dict, role: str | None = None) 
         "official_id": str(ids["official"]), "application_id": str(grant),
         "material_id": str(ids["subject_material"]), "request_id": str(ids["permission_request"]),
         "filename": "x.pdf", "report_id": str(ids["inspection_report"]), "run_id": str(ids["four_property_run"]),
-        "item_id": str(ids["rectification_item"]), "fmt": "xlsx",
+        "item_id": str(ids["rectification_item"]), "fmt": "xlsx", "hold_id": str(ids["hold"]),
     }
     if "<pk>" in rule or "<int:pk>" in rule:
         assert model is not None, f"{rule}: no table behind its pk"
