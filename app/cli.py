@@ -69,7 +69,17 @@ from jobs.four_property import four_property_command  # noqa: E402
 from jobs.inspection.commands import inspection  # noqa: E402
 from jobs.scheduler import job, scheduler  # noqa: E402
 
-for _command in (antivirus, audit, backup_command, fixity, four_property_command, inspection, job, restore_command, restore_test_command, scheduler,
+# The destruction group is the execution engine's (jobs.destruction.commands) once merged;
+# until then the register's command gets a group of its own of the same name.
+try:  # noqa: E402
+    from jobs.destruction.commands import destruction  # noqa: E402
+except ImportError:
+    destruction = click.Group("destruction", help="Destruction lists (§9.2) and their register.")
+from jobs.destruction_register import verify_command as _register_verify  # noqa: E402
+
+destruction.add_command(_register_verify)
+
+for _command in (antivirus, destruction, audit, backup_command, fixity, four_property_command, inspection, job, restore_command, restore_test_command, scheduler,
                  snapshots_command):
     dossier.add_command(_command)
 

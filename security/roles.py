@@ -123,6 +123,12 @@ INSPECTOR = {"inspection_report": ("can_list", "can_show", "can_generate", "can_
 HR_INSPECTION = {"completeness": ("can_index", "can_confirm"),
                  "inspection_report": ("can_list", "can_show", "can_generate", "can_pdf", "can_xlsx")}
 ARCHIVE_KEEPING = {"fixity": ("can_index",), "four_property": ("can_list", "can_show")}
+# Destruction (§9.2): the archivist applies and executes (with a supervisor), the unit head
+# decides; they, the auditor and the inspector read the register. Nobody else touches it.
+DESTRUCTION_ARCHIVE = {"destruction": ("can_list", "can_show", "can_create", "can_change", "can_add_items",
+                                       "can_remove", "can_submit", "can_execute")}
+DESTRUCTION_DECIDE = {"destruction_approval": ("can_list", "can_show", "can_decide")}
+DESTRUCTION_REGISTER = {"destruction_register": ("can_list", "can_show", "can_pdf")}
 
 # role → {FAB view permission name: permissions}, for screens outside the dossier.
 OTHER_ACCESS = {
@@ -137,10 +143,13 @@ OTHER_ACCESS = {
     },
     "archivist": {"departments": READ, "code_tables": READ, "collection_register": READ, **HISTORY, **BACKLOG,
                   **CONSULTATION_ARCHIVE, "backups": ("can_list", "can_request"),
-                  "antivirus": ("can_index",), **SEARCH, **ARCHIVE_KEEPING},
+                  "antivirus": ("can_index",), **SEARCH, **ARCHIVE_KEEPING, **DESTRUCTION_ARCHIVE,
+                  **DESTRUCTION_REGISTER},
     # The unit head first-reviews what department heads may not read (sections declaring ``unit_first_review``).
-    "unit_head": {"departments": READ, **FIRST_REVIEWER, **HISTORY, **BACKLOG, **READER, **SEARCH},
-    "inspector": {"departments": READ, **HISTORY, **READER, **STATISTICS, **SEARCH, **INSPECTOR},
+    "unit_head": {"departments": READ, **FIRST_REVIEWER, **HISTORY, **BACKLOG, **READER, **SEARCH,
+                  **DESTRUCTION_DECIDE, **DESTRUCTION_REGISTER},
+    "inspector": {"departments": READ, **HISTORY, **READER, **STATISTICS, **SEARCH, **INSPECTOR,
+                  **DESTRUCTION_REGISTER},
     # Accounts belong to the system administrator ...
     "sysadmin": {
         # A lost authenticator: the reset is requested here and approved by a security officer.
@@ -170,6 +179,7 @@ OTHER_ACCESS = {
         "UserDBModelView": READ,
         "RoleModelView": READ,
         "PermissionViewModelView": ("can_list",),
+        **DESTRUCTION_REGISTER,
     },
     "official": {**AUTHOR, "my_dossier": ("can_index", "can_add", "can_change")},
 }

@@ -12,6 +12,7 @@ from .permissions import PermissionRequestView
 from .admin import CodeItemView, DepartmentView, StaffDepartmentView
 from .catalogue import MaterialView, attached_to
 from .consultation import ConsultationView
+from .destruction import DestructionApprovalView, DestructionRegisterView, DestructionView
 from .dossier import OfficialView, section_views
 from .inspection import InspectionView, RectificationView
 from .list_export import export_links
@@ -26,7 +27,8 @@ from .workflow import FinalReviewView, FirstReviewView, HistoryView, MyDraftsVie
 SCREENS = (OfficialView, ReceiptView, MaterialView, ConsultationView, MyDraftsView, FirstReviewView, FinalReviewView,
            BacklogView, BatchAssessmentView, MyDossierView, AccountSecurityView, PermissionRequestView,
            AuditEventView, BackupView, AntivirusView, DepartmentView, StaffDepartmentView, CodeItemView,
-           RosterView, StatisticsView, FixityView, InspectionView, RectificationView, CompletenessView, FourPropertyView)
+           RosterView, StatisticsView, FixityView, InspectionView, RectificationView, CompletenessView, FourPropertyView,
+           DestructionView, DestructionApprovalView, DestructionRegisterView)
 # Menu labels that count what waits for the signed-in user.
 COUNTED = {"first_review": "first", "final_review": "final"}
 

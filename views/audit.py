@@ -33,6 +33,12 @@ ACTIONS = {
     "restore": _l("Restore"),
     "restore_test": _l("Restore test"),
     "destruction": _l("Destruction"),
+    "destruction_applied": _l("Destruction applied for"),
+    "destruction_approved": _l("Destruction approved"),
+    "destruction_rejected": _l("Destruction rejected"),
+    "destruction_executed": _l("Destruction executed"),
+    "destruction_registered": _l("Destruction registered"),
+    "destroyed": _l("Destroyed"),
     "temp_files_removed": _l("Unfinished uploads removed"),
 }
 
