@@ -322,6 +322,24 @@ def real_rows(db, users, make_official, make_record, make_material):
     db.session.add_all([check_run, item])
     db.session.commit()
     ids.update(inspection_report=report.id, four_property_run=check_run.id, rectification_item=item.id)
+    # An executed destruction list of the official's document, and its register (§9.2).
+    from datetime import datetime
+
+    from jobs import destruction_register
+    from models.disposal import DestructionItem, DestructionList, DestructionRegister
+
+    now = datetime.now()
+    executed = DestructionList(state="executed", reason="保管期满", method="crypto_erase", item_count=1,
+                               applicant_id=users["archivist"].id, approver_id=users["unit_head"].id,
+                               executor_id=users["archivist"].id, supervisor_id=users["inspector"].id,
+                               submitted_at=now, approved_at=now, executed_at=now, execution_report="{}")
+    executed.items.append(DestructionItem(kind="material", official_id=me.id, table_name="material",
+                                          record_id=ids["material"], title="履历表", basis="due"))
+    db.session.add(executed)
+    db.session.flush()
+    sealed = destruction_register.build(db.session, executed)
+    db.session.commit()
+    ids.update(destruction_list=executed.id, destruction_item=executed.items[0].id, destruction_register=sealed.id)
     # The premise of every check: these rows are really there, committed, for any other session.
     from sqlalchemy import create_engine
 
@@ -334,8 +352,12 @@ def real_rows(db, users, make_official, make_record, make_material):
     db.session.rollback()
     db.session.execute(delete(PermissionRequest.__table__).where(PermissionRequest.id == ids["permission_request"]))
     db.session.execute(delete(Group.__table__).where(Group.id == ids["ab_group"]))
-    for model in (RectificationItem, InspectionReport, FourPropertyRun):
+    for model in (RectificationItem, InspectionReport, FourPropertyRun, DestructionRegister, DestructionItem):
         db.session.execute(delete(model.__table__))
+    from sqlalchemy_continuum import version_class
+
+    db.session.execute(delete(version_class(DestructionList).__table__))
+    db.session.execute(delete(DestructionList.__table__))
     db.session.commit()
 
 
