@@ -186,6 +186,7 @@ def add_items(session, lst, user, items) -> tuple[list[DestructionItem], list[st
             continue
         entry = DestructionItem(kind=item.kind, official_id=item.official_id, table_name=item.table_name,
                                 record_id=item.record_id, basis=eligible.basis, basis_id=eligible.basis_id)
+        _freeze(session, entry)  # shown as it is now while a draft; frozen again at submission
         lst.items.append(entry)
         present.add((item.kind, item.official_id, item.table_name, item.record_id))
         added.append(entry)
