@@ -21,6 +21,10 @@ def init():
         f"code items: +{report.code_items_added} ~{report.code_items_updated} -{report.code_items_removed}; "
         f"role grants added: {sum(report.grants_added.values())}"
     )
+    if report.files_rekeyed:
+        click.echo(f"files moved to keys of their own: {report.files_rekeyed}")
+    if report.rekey_postponed:
+        click.echo(f"files not moved to keys of their own yet: {report.rekey_postponed}", err=True)
     click.echo("database is up to date" if not report.changed else "database initialised")
 
 
@@ -62,24 +66,21 @@ def route_matrix():
 
 
 from jobs.antivirus import antivirus  # noqa: E402
+from jobs.attachments import attachments_command  # noqa: E402
 from jobs.audit import audit  # noqa: E402
 from jobs.backup.commands import backup_command, restore_command, restore_test_command, snapshots_command  # noqa: E402
+from jobs.destruction.commands import destruction  # noqa: E402
 from jobs.fixity import fixity  # noqa: E402
 from jobs.four_property import four_property_command  # noqa: E402
 from jobs.inspection.commands import inspection  # noqa: E402
 from jobs.scheduler import job, scheduler  # noqa: E402
 
-# The destruction group is the execution engine's (jobs.destruction.commands) once merged;
-# until then the register's command gets a group of its own of the same name.
-try:  # noqa: E402
-    from jobs.destruction.commands import destruction  # noqa: E402
-except ImportError:
-    destruction = click.Group("destruction", help="Destruction lists (§9.2) and their register.")
+# The register's check joins the execution engine's destruction group.
 from jobs.destruction_register import verify_command as _register_verify  # noqa: E402
 
 destruction.add_command(_register_verify)
 
-for _command in (antivirus, destruction, audit, backup_command, fixity, four_property_command, inspection, job, restore_command, restore_test_command, scheduler,
+for _command in (antivirus, attachments_command, audit, backup_command, destruction, fixity, four_property_command, inspection, job, restore_command, restore_test_command, scheduler,
                  snapshots_command):
     dossier.add_command(_command)
 
@@ -89,7 +90,7 @@ def kek():
     pass
 
 
-@kek.command(help="Re-wrap every data key under a new key-encryption key; content is not touched.")
+@kek.command(help="Re-wrap every data key and file key under a new key-encryption key; content is not touched.")
 @click.option("--new-kek-file", required=True, type=click.Path(exists=True, dir_okay=False),
               help="File holding the new key (32 random bytes, base64).")
 @with_appcontext
@@ -110,5 +111,5 @@ def rotate(new_kek_file):
     audit.record("key_rotation", object_type="kek", object_id=kek_id_of(new),
                  details={"from": old_id, "data_keys": count}, actor="cli")
     db.session.commit()
-    click.echo(f"re-wrapped {count} data keys in {time.perf_counter() - started:.2f}s; "
+    click.echo(f"re-wrapped {count} data keys and file keys in {time.perf_counter() - started:.2f}s; "
                f"now point DOSSIER_KEK_FILE at {new_kek_file}")

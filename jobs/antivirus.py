@@ -175,7 +175,7 @@ def rescan(trigger: str = "command", progress=None) -> RescanReport:
     table = Material.__table__
     held = set(db.session.scalars(select(Quarantine.stored_sha256)))
     rows = [row for row in db.session.execute(
-        select(table.c.id, table.c.official_id, table.c.stored_sha256, table.c.size).order_by(table.c.id)
+        select(table.c.id, table.c.official_id, table.c.stored_sha256, table.c.file_key_id, table.c.size).order_by(table.c.id)
         .execution_options(include_pending=True)).all() if row.stored_sha256 not in held]
     db.session.rollback()  # no transaction held open while reading the disk
     run = ScanRun(started_at=datetime.now(), trigger=trigger, signatures=signatures[:200], files=0, bytes=0,
@@ -184,7 +184,7 @@ def rescan(trigger: str = "command", progress=None) -> RescanReport:
     for done, row in enumerate(rows, start=1):
         try:
             verdict = scan.scan_chunks(attachments.open_plaintext(row.stored_sha256, row.official_id,
-                                                                  quarantine_ok=True))
+                                                                  row.file_key_id, quarantine_ok=True))
         except attachments.AttachmentError as error:
             skipped.append(f"material {row.id}: {error.code}")
             continue

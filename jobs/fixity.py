@@ -45,11 +45,11 @@ def _check(row, depth: str) -> str | None:
         return error.code
     if depth == "full":
         try:
-            if attachments.plaintext_digest(row.stored_sha256, row.official_id) != row.content_sha256:
+            if attachments.plaintext_digest(row.stored_sha256, row.official_id, row.file_key_id) != row.content_sha256:
                 return "unreadable"
         except attachments.AttachmentError as error:
             return error.code
-        except crypto.DecryptionError:  # a segment does not authenticate under the official's key
+        except crypto.DecryptionError:  # a segment does not authenticate under the file's key
             return "unreadable"
     return None
 
@@ -59,7 +59,8 @@ def run_fixity(depth: str = "stored", trigger: str = "command", progress=None) -
         raise ValueError(f"depth must be one of {DEPTHS}")
     table = Material.__table__
     rows = db.session.execute(
-        select(table.c.id, table.c.official_id, table.c.stored_sha256, table.c.content_sha256, table.c.size)
+        select(table.c.id, table.c.official_id, table.c.stored_sha256, table.c.file_key_id, table.c.content_sha256,
+               table.c.size)
         .order_by(table.c.id).execution_options(include_pending=True)
     ).all()
     db.session.rollback()  # no transaction held open while reading the disk

@@ -40,6 +40,10 @@ class Material(SectionRecord, Model):
     size = Column(BigInteger, nullable=False)
     content_sha256 = Column(String(64), nullable=False)
     stored_sha256 = Column(String(64), nullable=False, index=True)
+    # The key (security.keys file_key) the stored file is encrypted under, one per file so
+    # that one material can be destroyed alone (§9.2). NULL: filed before migration 0016 and
+    # still under the official's data key until ``flask dossier attachments rekey`` moves it.
+    file_key_id = Column(Integer, nullable=True, index=True)
     # Names often carry the person's name or the matter: kept encrypted like the file.
     _file_name = sensitive_column("file_name")
     file_name = Sensitive("_file_name")

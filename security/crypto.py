@@ -10,7 +10,9 @@ Files:   segmented AES-GCM, 1 MiB segments, since one-shot GCM cannot take more
          the counter and a last-segment flag, so segments cannot be reordered,
          dropped or the file truncated unnoticed. SHA-256 of the plaintext and
          of the ciphertext are computed on the way through.
-Keys:    data keys are wrapped by the key-encryption key with the same AEAD.
+Keys:    data keys and file keys are wrapped by the key-encryption key with the same
+         AEAD; a file's content key is derived (HKDF) from its file key and the
+         official's data key.
 """
 
 import hashlib
@@ -19,7 +21,9 @@ import struct
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 FORMAT_VERSION = 1
 NONCE_SIZE = 12
@@ -37,6 +41,14 @@ class DecryptionError(Exception):
 
 def new_key() -> bytes:
     return AESGCM.generate_key(bit_length=256)
+
+
+def file_content_key(file_key: bytes, data_key: bytes, key_id: int) -> bytes:
+    """The key a stored file is encrypted under: HKDF-SHA256 of the file's own key, salted
+    with the official's data key. Destroying the file key shreds that one file (§9.2);
+    destroying the official's data key still shreds every file of the dossier."""
+    return HKDF(algorithm=hashes.SHA256(), length=KEY_SIZE, salt=data_key,
+                info=f"dossier file|{key_id}|{FORMAT_VERSION}".encode()).derive(file_key)
 
 
 def field_aad(table: str, column: str, row_id, official_id) -> bytes:

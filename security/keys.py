@@ -8,6 +8,10 @@
   store of its own (``DOSSIER_KEYSTORE_URL``, by default ``instance/keystore.db``),
   never in the main database, its dumps or its logs. Destroying an official's
   DEK makes every copy of their encrypted content unreadable (crypto-shredding).
+- Every stored file has a key of its own (``file_key``, wrapped by the KEK under
+  a label of its own), so one material can be destroyed (§9.2) without its dossier;
+  the attachment store derives the file's content key from it and the official's
+  DEK, so destroying either still makes the file unreadable.
 - A check value encrypted under the KEK lets start-up tell a wrong KEK clearly.
 """
 
@@ -52,6 +56,23 @@ destroyed_key = Table(
     Column("official_id", Integer, primary_key=True),
     Column("destroyed_at", DateTime, nullable=False),
 )
+# One key per stored file (§9.2: one material destroyed without its dossier), wrapped under
+# the KEK with a label of its own. AUTOINCREMENT on SQLite: an id once handed out (and
+# perhaps destroyed, its tombstone kept) is never handed out again.
+file_key = Table(
+    "file_key", keystore_metadata,
+    Column("id", Integer, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("wrapped", LargeBinary, nullable=False),
+    Column("kek_id", String(16), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    sqlite_autoincrement=True,
+)
+destroyed_file_key = Table(
+    "destroyed_file_key", keystore_metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("destroyed_at", DateTime, nullable=False),
+)
 KEK_CHECK = b"dossier key-encryption key check"
 
 
@@ -61,6 +82,10 @@ class KeyError_(RuntimeError):
 
 class ShreddedKey(LookupError):
     """The official's data key was destroyed: their content can no longer be read."""
+
+
+class ShreddedFileKey(ShreddedKey):
+    """One stored file's key was destroyed: that material can no longer be read."""
 
 
 def kek_id_of(kek: bytes) -> str:
@@ -93,6 +118,8 @@ class KeyRing:
         keystore_metadata.create_all(self.engine)
         self._cache: dict[int, tuple[int, bytes]] = {}
         self._cached_at: dict[int, float] = {}
+        self._file_cache: dict[int, bytes] = {}
+        self._file_cached_at: dict[int, float] = {}
         self._check()
         self.index_key = self._system_key("blind_index")
 
@@ -223,8 +250,88 @@ class KeyRing:
         with self.engine.connect() as conn:
             return set(conn.scalars(select(destroyed_key.c.official_id)))
 
+    # -- file keys -------------------------------------------------------
+
+    @staticmethod
+    def _file_label(key_id: int, version: int) -> str:
+        # Not the label of a data key: a wrapped file key put in data_key (or the
+        # reverse) does not unwrap.
+        return f"fdek|{key_id}|{version}"
+
+    def new_file_key(self) -> tuple[int, bytes]:
+        """(id, key) of a new key for one stored file."""
+        key, version = crypto.new_key(), 1
+        with self.engine.begin() as conn:
+            while True:
+                key_id = conn.execute(insert(file_key).values(
+                    version=version, wrapped=b"", kek_id=self.kek_id, created_at=datetime.now())).inserted_primary_key[0]
+                # A key store rebuilt from a keyring may hand out an id a tombstone names:
+                # that id stays destroyed, and the next one is taken.
+                if conn.execute(select(destroyed_file_key.c.id).where(destroyed_file_key.c.id == key_id)).first() is None:
+                    break
+                conn.execute(delete(file_key).where(file_key.c.id == key_id))
+            conn.execute(update(file_key).where(file_key.c.id == key_id).values(
+                wrapped=self._wrap(key, self._file_label(key_id, version))))
+        self._remember_file(key_id, key)
+        return key_id, key
+
+    def file_key(self, key_id: int, fresh: bool = False) -> bytes:
+        """The key of one stored file; ShreddedFileKey (a ShreddedKey) if it is gone."""
+        cached = self._file_cache.get(key_id)
+        if cached is not None and not fresh and time.monotonic() - self._file_cached_at.get(key_id, 0) < self.cache_seconds:
+            return cached
+        with self.engine.connect() as conn:
+            row = conn.execute(select(file_key).where(file_key.c.id == key_id)).first()
+        if row is None:
+            self._file_cache.pop(key_id, None)
+            raise ShreddedFileKey(key_id)
+        key = self._unwrap(row.wrapped, self._file_label(row.id, row.version))
+        self._remember_file(key_id, key)
+        return key
+
+    def file_keys(self, ids) -> dict[int, bytes]:
+        """Many files' keys, as ``file_key`` gives them one by one, in one key-store query per
+        ``batch_size`` keys not cached. A key that is gone is left out."""
+        now, found, wanted = time.monotonic(), {}, []
+        for key_id in dict.fromkeys(ids):
+            cached = self._file_cache.get(key_id)
+            if cached is not None and now - self._file_cached_at.get(key_id, 0) < self.cache_seconds:
+                found[key_id] = cached
+            else:
+                wanted.append(key_id)
+        rows = []
+        with self.engine.connect() as conn:
+            for start in range(0, len(wanted), self.batch_size):
+                rows += conn.execute(select(file_key.c.id, file_key.c.version, file_key.c.wrapped)
+                                     .where(file_key.c.id.in_(wanted[start:start + self.batch_size]))).all()
+        for row in rows:
+            key = self._unwrap(row.wrapped, self._file_label(row.id, row.version))
+            self._remember_file(row.id, key)
+            found[row.id] = key
+        return found
+
+    def _remember_file(self, key_id: int, key: bytes) -> None:
+        self._file_cache[key_id] = key
+        self._file_cached_at[key_id] = time.monotonic()
+
+    def destroy_file_key(self, key_id: int) -> bool:
+        """Crypto-shred one stored file: without this key it never opens again. The tombstone
+        lets backups purge the key from every keyring generation (jobs.backup.keyrings)."""
+        self._file_cache.pop(key_id, None)
+        with self.engine.begin() as conn:
+            gone = conn.execute(delete(file_key).where(file_key.c.id == key_id)).rowcount > 0
+            if conn.execute(select(destroyed_file_key.c.id).where(destroyed_file_key.c.id == key_id)).first() is None:
+                conn.execute(insert(destroyed_file_key).values(id=key_id, destroyed_at=datetime.now()))
+            return gone
+
+    def destroyed_file_keys(self) -> set[int]:
+        """Ids of the file keys destroyed here."""
+        with self.engine.connect() as conn:
+            return set(conn.scalars(select(destroyed_file_key.c.id)))
+
     def rotate(self, new_kek: bytes) -> int:
-        """Re-wrap every data key and system key under ``new_kek``; content is not touched."""
+        """Re-wrap every data key, file key and system key under ``new_kek``; content is not
+        touched. The number of data keys and file keys re-wrapped."""
         new = KeyRing.__new__(KeyRing)
         new.kek, new.kek_id = new_kek, kek_id_of(new_kek)
         count = 0
@@ -232,6 +339,11 @@ class KeyRing:
             for row in conn.execute(select(data_key)).all():
                 label = self._label(row.official_id, row.version)
                 conn.execute(update(data_key).where(data_key.c.official_id == row.official_id).values(
+                    wrapped=new._wrap(self._unwrap(row.wrapped, label), label), kek_id=new.kek_id))
+                count += 1
+            for row in conn.execute(select(file_key)).all():
+                label = self._file_label(row.id, row.version)
+                conn.execute(update(file_key).where(file_key.c.id == row.id).values(
                     wrapped=new._wrap(self._unwrap(row.wrapped, label), label), kek_id=new.kek_id))
                 count += 1
             for row in conn.execute(select(system_key)).all():

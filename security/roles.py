@@ -129,6 +129,8 @@ DESTRUCTION_ARCHIVE = {"destruction": ("can_list", "can_show", "can_create", "ca
                                        "can_remove", "can_submit", "can_execute")}
 DESTRUCTION_DECIDE = {"destruction_approval": ("can_list", "can_show", "can_decide")}
 DESTRUCTION_REGISTER = {"destruction_register": ("can_list", "can_show", "can_pdf")}
+# The executor's permission, which jobs.destruction checks on the executor (the command line too).
+DESTRUCTION_EXECUTE = {"destruction": ("can_execute",)}
 
 # role → {FAB view permission name: permissions}, for screens outside the dossier.
 OTHER_ACCESS = {
@@ -228,6 +230,11 @@ def sync_roles(sm) -> dict[str, int]:
     for permission in SCOPE_PERMISSIONS:
         sm.add_permission_view_menu(permission, SCOPE_VIEW)
     sm.add_permission_view_menu(*LIST_EXPORT)
+    # The command line executes destruction lists before any screen declares it (idempotent
+    # once the destruction screens do).
+    for view, perms in DESTRUCTION_EXECUTE.items():
+        for permission in perms:
+            sm.add_permission_view_menu(permission, view)
     for role_name in ROLE_LABELS:
         role = sm.find_role(role_name) or sm.add_role(role_name)
         held = {(pv.permission.name, pv.view_menu.name) for pv in role.permissions}

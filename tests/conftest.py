@@ -171,7 +171,7 @@ def make_material(db, make_official):
         values = dict(title="干部履历表", formed_on=date(2020, 5, 1), forming_unit="市委组织部",
                       review_state="approved", media_type=stored.format.media_type, size=stored.size,
                       content_sha256=stored.content_sha256, stored_sha256=stored.stored_sha256,
-                      page_count=stored.page_count, file_name="履历表.pdf")
+                      file_key_id=stored.file_key_id, page_count=stored.page_count, file_name="履历表.pdf")
         values.update(overrides)
         material = Material(official=official, material_class=material_class, **values)
         db.session.add(material)

@@ -199,3 +199,31 @@ class sub_department:
         self._by_code(self.child).parent = None
         self.db.session.commit()
         return False
+
+
+def legacy_material(official, content: bytes, **overrides):
+    """A material filed the way releases before migration 0016 filed it: its file under the
+    official's data key, file_key_id NULL (what ``dossier attachments rekey`` moves)."""
+    from datetime import date
+
+    from models import Material
+    from models.db import db
+    from models.storage import attachments, formats
+    from security import crypto
+    from security.keys import keyring
+
+    version, key = keyring().dek(official.id, create=True)
+    sink = io.BytesIO()
+    digest = crypto.encrypt_stream(key, version, io.BytesIO(content), sink, attachments.file_aad(official.id))
+    path = attachments.path_of(digest.cipher_sha256)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(sink.getvalue())
+    fmt = formats.detect(io.BytesIO(content), ["pdf", "ofd", "jpeg", "png", "tiff"])
+    values = dict(title="干部履历表", formed_on=date(2019, 5, 1), forming_unit="市委组织部", review_state="approved",
+                  material_class="1", media_type=fmt.media_type, size=digest.size, content_sha256=digest.plain_sha256,
+                  stored_sha256=digest.cipher_sha256, file_key_id=None, page_count=1, file_name="旧履历表.pdf")
+    values.update(overrides)
+    material = Material(official=official, **values)
+    db.session.add(material)
+    db.session.commit()
+    return material

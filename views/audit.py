@@ -40,6 +40,7 @@ ACTIONS = {
     "destruction_registered": _l("Destruction registered"),
     "destroyed": _l("Destroyed"),
     "temp_files_removed": _l("Unfinished uploads removed"),
+    "files_rekeyed": _l("Files moved to keys of their own"),
 }
 
 

@@ -163,26 +163,28 @@ class MaterialView(RecordView):
             item.size = stored.size
             item.content_sha256 = stored.content_sha256
             item.stored_sha256 = stored.stored_sha256
+            item.file_key_id = stored.file_key_id
             item.file_name = attachments.clean_name(upload.filename, stored.format)
             if not item.page_count:
                 item.page_count = stored.page_count
             super().pre_add(item)
         except BaseException:
-            attachments.discard(stored.stored_sha256)
+            attachments.discard(stored.stored_sha256, stored.file_key_id)
             raise
 
     def _write_failed(self, item):
         # A new material's file was stored before its row: a refused row must not leave it behind.
         from sqlalchemy import inspect
 
-        stored = None if inspect(item).has_identity else item.stored_sha256
+        stored = None if inspect(item).has_identity else (item.stored_sha256, item.file_key_id)
         super()._write_failed(item)
-        if stored:
-            attachments.discard(stored)
+        if stored and stored[0]:
+            attachments.discard(*stored)
 
     def post_delete(self, item):
-        # Only a draft can be deleted (models.workflow.check_delete): its file was never filed.
-        attachments.discard(item.stored_sha256)
+        # Only a draft can be deleted (models.workflow.check_delete): its file was never filed,
+        # and its key goes with it, so that no backup copy of the draft opens either.
+        attachments.discard(item.stored_sha256, item.file_key_id)
 
     @expose("/download/<int:pk>")
     @has_access
@@ -197,7 +199,7 @@ class MaterialView(RecordView):
     def _serve(self, pk, inline: bool):
         material = readable(pk)
         try:
-            chunks = attachments.open_plaintext(material.stored_sha256, material.official_id)
+            chunks = attachments.open_plaintext(material.stored_sha256, material.official_id, material.file_key_id)
         except attachments.AttachmentError as error:
             audit.record("file_refused", object_type="material", object_id=pk, details={"problem": error.code})
             db.session.commit()

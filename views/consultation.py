@@ -173,7 +173,7 @@ class ConsultationView(BaseView):
             records = [m for m in records if rules.covers_material(application, m)]
         columns = [c.key for c in model.__table__.columns
                    if c.key not in ("id", "official_id", "review_state", "entered_by_id", "changed_by_id",
-                                    "citizen_id_index", "stored_sha256", "content_sha256", "receipt_id")]
+                                    "citizen_id_index", "stored_sha256", "file_key_id", "content_sha256", "receipt_id")]
         rows = [[display(model, c, getattr(r, c)) for c in columns] for r in records]
         self._log(application, section_key)
         return self.render_template(
@@ -202,7 +202,8 @@ class ConsultationView(BaseView):
                 "Only PDF documents can be shown with a watermark; ask the archive for a supervised printout "
                 "of this %(kind)s file.", kind=fmt.label if fmt else material.media_type)), 409
         try:
-            content = b"".join(attachments.open_plaintext(material.stored_sha256, material.official_id))
+            content = b"".join(attachments.open_plaintext(material.stored_sha256, material.official_id,
+                                                              material.file_key_id))
         except attachments.AttachmentError as error:
             return self.render_template("dossier/refused.html", message=error.message), 409
         try:

@@ -8,6 +8,12 @@ snapshot becomes unreadable without rewriting a single snapshot. A target that
 cannot be reached at that moment is purged at its next backup, which drops from
 every generation the keys the live key store records as destroyed (tombstones,
 never "whatever it lacks": an empty or wrong key store must not wipe backups).
+
+The keys of single stored files (``file_keys``, §9.2) go the same way: destroying one
+removes it from every generation (``purge_file_key``), and the tombstones travel in
+each generation (``destroyed_file_keys``) so that a key store rebuilt from a keyring
+never opens, nor hands out again, a file key that was destroyed. A generation written
+before file keys existed has neither list and still loads.
 """
 
 import base64
@@ -15,10 +21,10 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine, insert, select
+from sqlalchemy import create_engine, func, insert, select, text
 
 from security.files import replace_private
-from security.keys import data_key, keystore_metadata, system_key
+from security.keys import data_key, destroyed_file_key, file_key, keystore_metadata, system_key
 
 PREFIX = "keyring-"
 
@@ -38,8 +44,11 @@ def export(ring) -> dict:
                 for r in conn.execute(select(data_key).order_by(data_key.c.official_id))]
         system = [[r.name, r.kek_id, base64.b64encode(r.wrapped).decode()]
                   for r in conn.execute(select(system_key).order_by(system_key.c.name))]
+        files = [[r.id, r.version, r.kek_id, r.created_at.isoformat(), base64.b64encode(r.wrapped).decode()]
+                 for r in conn.execute(select(file_key).order_by(file_key.c.id))]
+        destroyed = list(conn.scalars(select(destroyed_file_key.c.id).order_by(destroyed_file_key.c.id)))
     return {"format": 1, "kek_id": ring.kek_id, "written_at": datetime.now().isoformat(timespec="seconds"),
-            "data_keys": data, "system_keys": system}
+            "data_keys": data, "system_keys": system, "file_keys": files, "destroyed_file_keys": destroyed}
 
 
 def _write_atomic(path: Path, content: dict) -> None:
@@ -62,27 +71,44 @@ def write(target, content: dict, run_id: int, keep: int) -> Path:
     return path
 
 
-def reconcile(target, destroyed: set[int]) -> int:
-    """Drop from every generation the keys destroyed since it was written."""
+def reconcile(target, destroyed: set[int], destroyed_file_keys: set[int] = frozenset()) -> int:
+    """Drop from every generation the keys destroyed since it was written: officials' data
+    keys (``destroyed``, official ids) and single files' keys (``destroyed_file_keys``)."""
     removed = 0
     for path in generations(target):
         content = json.loads(path.read_text(encoding="utf-8"))
         kept = [entry for entry in content["data_keys"] if entry[0] not in destroyed]
-        if len(kept) != len(content["data_keys"]):
-            removed += len(content["data_keys"]) - len(kept)
+        files = content.get("file_keys", [])
+        kept_files = [entry for entry in files if entry[0] not in destroyed_file_keys]
+        tombstones = sorted(set(content.get("destroyed_file_keys", [])) | set(destroyed_file_keys))
+        if len(kept) != len(content["data_keys"]) or len(kept_files) != len(files) \
+                or tombstones != content.get("destroyed_file_keys", []):
+            removed += len(content["data_keys"]) - len(kept) + len(files) - len(kept_files)
             content["data_keys"] = kept
+            content["file_keys"], content["destroyed_file_keys"] = kept_files, tombstones
             _write_atomic(path, content)
     return removed
 
 
 def purge(targets, official_id: int) -> dict[str, str | None]:
     """Remove an official's destroyed key from every target; target → error or None."""
+    return _purge(targets, {official_id}, set())
+
+
+def purge_file_key(targets, key_id: int) -> dict[str, str | None]:
+    """Remove one stored file's destroyed key (``KeyRing.destroy_file_key``) from every
+    target; target → error or None. A target not reachable now is purged at its next
+    backup (the key store's tombstone)."""
+    return _purge(targets, set(), {key_id})
+
+
+def _purge(targets, officials: set[int], file_keys: set[int]) -> dict[str, str | None]:
     outcome = {}
     for target in targets:
         try:
             if not Path(target).is_dir():
                 raise KeyringError(f"target {target} is not reachable")
-            reconcile(target, {official_id})
+            reconcile(target, officials, file_keys)
             outcome[str(target)] = None
         except (OSError, ValueError, KeyringError) as error:
             outcome[str(target)] = str(error)
@@ -105,12 +131,16 @@ def merged(target) -> dict:
     found = generations(target)
     if not found:
         raise KeyringError(f"Target {target} holds no keyring: encrypted content cannot be restored from it.")
-    data, system, content = {}, {}, {}
+    data, system, files, destroyed, content = {}, {}, {}, set(), {}
     for path in found:
         content = json.loads(path.read_text(encoding="utf-8"))
         data.update({entry[0]: entry for entry in content["data_keys"]})
         system.update({entry[0]: entry for entry in content["system_keys"]})
-    return {**content, "data_keys": [data[k] for k in sorted(data)], "system_keys": [system[k] for k in sorted(system)]}
+        files.update({entry[0]: entry for entry in content.get("file_keys", [])})
+        destroyed |= set(content.get("destroyed_file_keys", []))
+    # A file key any generation records as destroyed stays destroyed, whatever an older one holds.
+    return {**content, "data_keys": [data[k] for k in sorted(data)], "system_keys": [system[k] for k in sorted(system)],
+            "file_keys": [files[k] for k in sorted(files) if k not in destroyed], "destroyed_file_keys": sorted(destroyed)}
 
 
 def build_keystore(content: dict, url: str) -> int:
@@ -119,8 +149,8 @@ def build_keystore(content: dict, url: str) -> int:
     try:
         keystore_metadata.create_all(engine)
         with engine.begin() as conn:
-            conn.execute(data_key.delete())
-            conn.execute(system_key.delete())
+            for table in (data_key, system_key, file_key, destroyed_file_key):
+                conn.execute(table.delete())
             if content["data_keys"]:
                 conn.execute(insert(data_key), [
                     {"official_id": oid, "version": version, "kek_id": kek, "created_at": datetime.fromisoformat(at),
@@ -129,6 +159,19 @@ def build_keystore(content: dict, url: str) -> int:
             conn.execute(insert(system_key), [
                 {"name": name, "kek_id": kek, "wrapped": base64.b64decode(wrapped)}
                 for name, kek, wrapped in content["system_keys"]])
+            if content.get("file_keys"):
+                conn.execute(insert(file_key), [
+                    {"id": key_id, "version": version, "kek_id": kek, "created_at": datetime.fromisoformat(at),
+                     "wrapped": base64.b64decode(wrapped)}
+                    for key_id, version, kek, at, wrapped in content["file_keys"]])
+            if content.get("destroyed_file_keys"):
+                conn.execute(insert(destroyed_file_key), [
+                    {"id": key_id, "destroyed_at": datetime.now()} for key_id in content["destroyed_file_keys"]])
+            if engine.dialect.name == "postgresql":
+                # Ids given explicitly do not move the sequence: new keys start after the highest.
+                conn.execute(text("SELECT setval(pg_get_serial_sequence('file_key', 'id'), :n, false)"),
+                             {"n": 1 + max([conn.scalar(select(func.max(file_key.c.id))) or 0,
+                                            *content.get("destroyed_file_keys", [])])})
     finally:
         engine.dispose()
     return len(content["data_keys"])

@@ -244,7 +244,7 @@ def _run(run: BackupRun, configured: list[str], full: bool, echo) -> None:
     echo(f"backup {run.id}: database {taken.size} bytes, {taken.changed_rows} changed rows")
 
     keys = keyrings.export(keyring())
-    destroyed = keyring().destroyed()
+    destroyed, destroyed_files = keyring().destroyed(), keyring().destroyed_file_keys()
     generations = current_app.config.get("BACKUP_KEYRING_GENERATIONS", 3)
     for index, target in enumerate(reachable):
         copy = copies[target]
@@ -270,7 +270,7 @@ def _run(run: BackupRun, configured: list[str], full: bool, echo) -> None:
                                   ["dossier", f"kind:{kind}", f"run:{run.id}", f"chain:{chain}"],
                                   parent=parent, force=kind == "full", progress=progress)
             keyrings.write(target, keys, run.id, generations)
-            keyrings.reconcile(target, destroyed)
+            keyrings.reconcile(target, destroyed, destroyed_files)
         except (ResticError, OSError, keyrings.KeyringError) as error:
             copy.error = str(error)[:2000]
             copy.seconds = round(time.monotonic() - started)

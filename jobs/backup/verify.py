@@ -14,7 +14,6 @@ from models.db import db
 from models.encryption import _Unreadable, sensitive_fields
 from models.storage import attachments
 from security import audit
-from security.keys import ShreddedKey
 
 from . import database
 from .restore import RestoreProblem
@@ -74,9 +73,13 @@ def verify_restored(app, content: dict, sample: int) -> dict:
             opened = 0
             for material in rng.sample(materials, min(sample, len(materials))):
                 try:
-                    digest = attachments.plaintext_digest(material.stored_sha256, material.official_id)
-                except ShreddedKey:
-                    continue
+                    digest = attachments.plaintext_digest(material.stored_sha256, material.official_id,
+                                                          material.file_key_id)
+                except attachments.AttachmentError as error:
+                    # A destroyed key (the official's or the file's) is no fault of the backup.
+                    if error.code == "shredded":
+                        continue
+                    raise RestoreProblem("decrypt_file", material=material.id)
                 except Exception:
                     raise RestoreProblem("decrypt_file", material=material.id)
                 if digest != material.content_sha256:

@@ -84,16 +84,16 @@ def read_files(trigger: str) -> FileFacts:
     bad = {p.material_id for p in report.problems}
     table = Material.__table__
     rows = db.session.execute(
-        select(table.c.id, table.c.official_id, table.c.stored_sha256, table.c.content_sha256, table.c.media_type,
-               table.c.page_count).order_by(table.c.id)).all()
+        select(table.c.id, table.c.official_id, table.c.stored_sha256, table.c.file_key_id, table.c.content_sha256,
+               table.c.media_type, table.c.page_count).order_by(table.c.id)).all()
     db.session.rollback()
     for row in rows:
         if row.id in bad:
             continue
         ref = {"material": row.id, "official": row.official_id}
         try:
-            document = io.BytesIO(b"".join(attachments.open_plaintext(row.stored_sha256, row.official_id,
-                                                                      quarantine_ok=True)))
+            document = io.BytesIO(b"".join(attachments.open_plaintext(
+                row.stored_sha256, row.official_id, row.file_key_id, quarantine_ok=True)))
         except attachments.AttachmentError as error:
             if error.code != "shredded":
                 facts.unreadable.append({**ref, "code": error.code})

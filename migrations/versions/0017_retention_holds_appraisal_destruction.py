@@ -4,7 +4,7 @@ Every table gets the change-tracking triggers of models.tracking, like every tab
 the versioned ones (rules, marks, holds, lists) have Continuum version tables.
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 Create Date: 2026-12-02
 
 """
@@ -15,7 +15,7 @@ from migrations.frozen import tracking_v1 as tracking
 
 # revision identifiers, used by Alembic.
 revision = '0017'
-down_revision = '0015'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 

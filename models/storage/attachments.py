@@ -1,7 +1,8 @@
 """The attachment store: encrypted files, addressed by the SHA-256 of what is on disk.
 
-A file is streamed through segmented AES-GCM under the official's data key
-(``security.crypto.encrypt_stream``) into a temporary file in the store, then
+A file is streamed through segmented AES-GCM under a key of its own, derived from
+its file key and the official's data key (``security.crypto.file_content_key``,
+``security.crypto.encrypt_stream``), into a temporary file in the store, then
 renamed to ``<root>/ab/cd/<sha256 of the stored bytes>``. Both hashes are kept
 on the material: the plaintext one proves the document, the stored one lets
 anybody check a file, or a backup copy of it, without a key (§4.3 定期檢查).
@@ -28,7 +29,7 @@ from sqlalchemy.orm import Session
 from security import audit, crypto
 from security.errors import Refusal
 from security.files import sha256_file
-from security.keys import ShreddedKey, keyring
+from security.keys import ShreddedFileKey, ShreddedKey, keyring
 
 from ..db import db
 from . import content, formats, scanner
@@ -37,6 +38,8 @@ READ_SIZE = 1024 * 1024
 # An upload's temp file untouched this long belongs to a worker that died (killed mid-upload).
 TEMP_MAX_AGE_SECONDS = 24 * 3600
 _SESSION_KEY = "dossier_new_files"
+# The version a file key is written with (its header's key version).
+FILE_KEY_VERSION = 1
 
 
 class AttachmentError(Refusal):
@@ -50,6 +53,8 @@ class StoredFile:
     content_sha256: str
     stored_sha256: str
     page_count: int | None
+    # The material's file_key_id (security.keys.KeyRing.file_key).
+    file_key_id: int | None = None
 
 
 def root() -> Path:
@@ -202,16 +207,34 @@ def clean_name(name: str | None, fmt: formats.Format) -> str:
 
 
 def put(source, official_id: int, session: Session | None = None) -> StoredFile:
-    """Check, encrypt and store ``source`` (a seekable binary file) for an official."""
+    """Check, encrypt and store ``source`` (a seekable binary file) for an official, under a
+    file key of its own (§9.2: one material can be destroyed without the dossier)."""
     checked = check(source)
     fmt, pages = checked.format, checked.page_count
-    version, key = keyring().dek(official_id, create=True)
+    key_id, own = keyring().new_file_key()
+    try:
+        _version, dek = keyring().dek(official_id, create=True)
+        key = crypto.file_content_key(own, dek, key_id)
+        digest, target = write_encrypted(source, key, FILE_KEY_VERSION, official_id, limit=max_bytes())
+    except BaseException:
+        # The key protects nothing that was kept; a tombstone lets backups drop it too.
+        keyring().destroy_file_key(key_id)
+        raise
+    if session is not None:
+        session.info.setdefault(_SESSION_KEY, []).append((target, key_id))
+    return StoredFile(fmt, digest.size, digest.plain_sha256, digest.cipher_sha256, pages, key_id)
+
+
+def write_encrypted(source, key: bytes, key_version: int, official_id: int,
+                    limit: int | None = None) -> tuple[crypto.StreamDigest, Path]:
+    """Encrypt ``source`` into the store under ``key``; (digest, path). Written to a temporary
+    file first and renamed, so the store never holds half a file under a real name."""
     directory = root() / "tmp"
     directory.mkdir(parents=True, exist_ok=True)
     handle = tempfile.NamedTemporaryFile(dir=directory, delete=False, prefix="upload-")
     try:
         with handle:
-            digest = crypto.encrypt_stream(key, version, source, handle, file_aad(official_id), limit=max_bytes())
+            digest = crypto.encrypt_stream(key, key_version, source, handle, file_aad(official_id), limit=limit)
             handle.flush()
             os.fsync(handle.fileno())
         target = path_of(digest.cipher_sha256)
@@ -231,9 +254,7 @@ def put(source, official_id: int, session: Session | None = None) -> StoredFile:
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)
         raise
-    if session is not None:
-        session.info.setdefault(_SESSION_KEY, []).append(target)
-    return StoredFile(fmt, digest.size, digest.plain_sha256, digest.cipher_sha256, pages)
+    return digest, target
 
 
 def stale_temp_files(older_than: float = TEMP_MAX_AGE_SECONDS) -> list[Path]:
@@ -270,12 +291,16 @@ def remove_stale_temp_files(older_than: float = TEMP_MAX_AGE_SECONDS) -> tuple[i
     return files, size
 
 
-def discard(stored_sha256: str) -> None:
-    """Remove the file of a material that was never filed (a deleted draft, a failed upload).
+def discard(stored_sha256: str, file_key_id: int | None = None) -> None:
+    """Remove the file of a material that was never filed (a deleted draft, a failed upload),
+    and destroy its file key, so that no copy of it in a backup opens either.
 
-    Nonces are random, so no two uploads share stored bytes: the file is this material's alone.
+    Nonces are random and every file has its own key, so no two uploads share stored
+    bytes: the file is this material's alone.
     """
     path_of(stored_sha256).unlink(missing_ok=True)
+    if file_key_id is not None:
+        keyring().destroy_file_key(file_key_id)
 
 
 # ------------------------------------------------------------------ reading
@@ -301,9 +326,32 @@ def quarantined(stored_sha256: str):
     return db.session.scalar(select(Quarantine).where(Quarantine.stored_sha256 == stored_sha256))
 
 
-def open_plaintext(stored_sha256: str, official_id: int, *, quarantine_ok: bool = False):
+def content_key(official_id: int, file_key_id: int | None) -> tuple[int, bytes]:
+    """(key version, key) a material's stored file is encrypted under, or AttachmentError
+    ("shredded") saying which key is gone.
+
+    Fresh from the key store: a file read is rare beside its I/O, and a key destroyed by
+    another worker must not open it from a cache. A file not yet moved to a key of its own
+    (file_key_id NULL, filed before 0016; ``flask dossier attachments rekey``) is under the
+    official's data key."""
+    ring = keyring()
+    try:
+        if file_key_id is None:
+            return ring.dek(official_id, fresh=True)
+        own = ring.file_key(file_key_id, fresh=True)
+        _version, dek = ring.dek(official_id, fresh=True)
+    except ShreddedFileKey as error:
+        raise AttachmentError("shredded", _("This material was destroyed: its content can no longer be "
+                                            "read.")) from error
+    except ShreddedKey as error:
+        raise AttachmentError("shredded", _("This file's key has been destroyed: it can no longer be read.")) from error
+    return FILE_KEY_VERSION, crypto.file_content_key(own, dek, file_key_id)
+
+
+def open_plaintext(stored_sha256: str, official_id: int, file_key_id: int | None, *, quarantine_ok: bool = False):
     """Check the file, then return an iterator of its decrypted segments.
 
+    ``file_key_id`` is the material's (None for a file still under the official's key).
     A quarantined file is refused here, the one path every reader's copy takes
     (preview, download, consultation); only the rescan and fixity read it again.
     The check reads the whole file once so that a damaged file is refused before
@@ -314,12 +362,7 @@ def open_plaintext(stored_sha256: str, official_id: int, *, quarantine_ok: bool 
             "This file was found to contain malware (%(signature)s) and is quarantined: it is not served. "
             "The archive keeps it for investigation.", signature=entry.signature))
     path = verify_stored(stored_sha256)
-    try:
-        # Fresh from the key store: a file read is rare beside its I/O, and a key
-        # destroyed by another worker must not open it from a cache.
-        _version, key = keyring().dek(official_id, fresh=True)
-    except ShreddedKey as error:
-        raise AttachmentError("shredded", _("This file's key has been destroyed: it can no longer be read.")) from error
+    _version, key = content_key(official_id, file_key_id)
 
     def segments():
         with open(path, "rb") as handle:
@@ -328,9 +371,9 @@ def open_plaintext(stored_sha256: str, official_id: int, *, quarantine_ok: bool 
     return segments()
 
 
-def plaintext_digest(stored_sha256: str, official_id: int) -> str:
+def plaintext_digest(stored_sha256: str, official_id: int, file_key_id: int | None) -> str:
     digest = hashlib.sha256()
-    for segment in open_plaintext(stored_sha256, official_id, quarantine_ok=True):
+    for segment in open_plaintext(stored_sha256, official_id, file_key_id, quarantine_ok=True):
         digest.update(segment)
     return digest.hexdigest()
 
@@ -349,6 +392,8 @@ def _keep(session):
 def _remove(session, previous_transaction):
     if previous_transaction.nested:
         return
-    # Nonces are random, so no other material can share these stored bytes.
-    for path in session.info.pop(_SESSION_KEY, []):
+    # Nonces are random and keys per file, so no other material can share these stored
+    # bytes; their keys protect nothing kept (a tombstone lets backups drop them too).
+    for path, key_id in session.info.pop(_SESSION_KEY, []):
         path.unlink(missing_ok=True)
+        keyring().destroy_file_key(key_id)

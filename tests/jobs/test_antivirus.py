@@ -80,7 +80,7 @@ def test_a_signature_update_then_rescan_quarantines_a_stored_file_the_new_signat
         assert "已隔离" in refused.get_data(as_text=True) and SIGNATURE in refused.get_data(as_text=True)
     assert archivist.get(f"/materialview/download/{clean.id}").status_code == 200
     with pytest.raises(attachments.AttachmentError) as blocked:
-        attachments.open_plaintext(infected.stored_sha256, official.id)
+        attachments.open_plaintext(infected.stored_sha256, official.id, infected.file_key_id)
     assert blocked.value.code == "quarantined"
 
     # The archivist's screen lists it with the signature and the official.

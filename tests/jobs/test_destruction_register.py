@@ -11,7 +11,6 @@ from jobs import destruction_register as register
 from models.disposal import applying
 from models.disposal.destruction import DestructionRegister, RegisterImmutable
 from models.disposal.items import Item
-from security.audit_tables import AuditEvent
 
 
 @pytest.fixture
@@ -32,7 +31,10 @@ def verify_command(app, *args):
 
 
 def test_the_register_states_what_who_when_and_what_was_shredded(db, users, executed_list):
+    from tests.helpers import last_seq, new_events
+
     lst, material, report = executed_list
+    before = last_seq(db)
     sealed = register.build(db.session, lst)
     db.session.commit()
     body = register.body_of(sealed)
@@ -47,7 +49,7 @@ def test_the_register_states_what_who_when_and_what_was_shredded(db, users, exec
     assert body["snapshots_gone_by"] == report["snapshots_gone_by"]
     assert register.check(sealed) is None
     assert register.build(db.session, lst).id == sealed.id  # built once
-    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "destruction_registered")).one()
+    [event] = [e for e in new_events(db, before) if e.action == "destruction_registered"]
     assert "重复" not in event.details and json.loads(event.details)["list"] == lst.id
 
 

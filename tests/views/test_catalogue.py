@@ -273,3 +273,21 @@ def test_class_eight_documents_are_not_listed_or_shown_to_a_clerk(db, login_as, 
     assert clerk.get(f"/materialview/show/{sanction_doc.id}").status_code in (302, 404)
     assert clerk.get(f"/history/material/{sanction_doc.id}").status_code == 404
     assert "处分决定书" in login_as("hr_reviewer").get("/materialview/list/").get_data(as_text=True)
+
+
+def test_the_preview_of_a_destroyed_material_is_refused_saying_so_never_a_server_error(db, login_as, make_official,
+                                                                                       make_material):
+    official = make_official()
+    destroyed, kept = make_material(official=official), make_material(official=official, title="任免审批表")
+    from security.keys import keyring
+
+    keyring().destroy_file_key(destroyed.file_key_id)
+    client = login_as("archivist")
+    client.get("/lang/en")
+    for path in ("preview", "download"):
+        response = client.get(f"/materialview/{path}/{destroyed.id}")
+        assert response.status_code == 409
+        page = response.get_data(as_text=True)
+        assert "This material was destroyed: its content can no longer be read." in page and "%PDF" not in page
+    response = client.get(f"/materialview/preview/{kept.id}")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")

@@ -15,6 +15,12 @@ from views import destruction as screens
 UNAVAILABLE = screens.run_execution is None
 
 
+def register_body(sealed) -> dict:
+    from jobs import destruction_register
+
+    return destruction_register.body_of(sealed)
+
+
 @pytest.fixture
 def due_material(make_material, disposal):
     material = make_material(title="重复的干部任免审批表", material_class="4-1")
@@ -189,14 +195,23 @@ def test_the_supervisor_is_another_person_who_knows_their_password(db, users, lo
 
 @pytest.mark.skipif(UNAVAILABLE, reason="the execution engine (jobs.destruction) is not merged on this branch")
 def test_the_archivist_executes_with_a_supervisor_and_the_register_is_signed(db, users, login_as, due_material):
+    from models import Material
+
+    material_id = due_material.id
     list_id = submitted_and_approved(db, login_as, due_material)
     archivist = login_as("archivist")
     done = archivist.post(f"/destruction/{list_id}/execute",
                           data={"supervisor": str(users["unit_head"].id), "supervisor_password": DEMO_PASSWORD})
     assert done.status_code == 302
-    assert the_list(db, list_id).state == "executed"
-    sealed = db.session.scalars(select(DestructionRegister)).one()
-    assert login_as("auditor").get(f"/destruction-register/{sealed.id}").status_code == 200
+    lst = the_list(db, list_id)
+    assert (lst.state, lst.executor_id, lst.supervisor_id) == ("executed", users["archivist"].id, users["unit_head"].id)
+    assert db.session.get(Material, material_id, execution_options={"include_pending": True}) is None
+    sealed = db.session.scalars(select(DestructionRegister).where(DestructionRegister.list_id == list_id)).one()
+    body = register_body(sealed)
+    assert body["people"]["supervisor"]["login"] == "unit_head" and body["rows_removed"].get("material") == 1
+    assert body["items"][0]["title"] == "重复的干部任免审批表"
+    page = login_as("auditor").get(f"/destruction-register/{sealed.id}").get_data(as_text=True)
+    assert "seal-ok" in page
 
 
 def test_the_register_is_read_and_printed_by_those_who_may(db, users, login_as, disposal, due_material):

@@ -51,7 +51,7 @@ def test_restore_rebuilds_an_instance_whose_dossier_pages_match_the_original(app
     url = database or f"sqlite:///{into / 'dossier.db'}"
     from config import database_url
 
-    documents_filed = [(m.stored_sha256, m.content_sha256) for m in (material, added)]
+    documents_filed = [(m.stored_sha256, m.file_key_id, m.content_sha256) for m in (material, added)]
     official_id = official.id
     restored = restored_app(into, database_url(url))
     try:
@@ -60,8 +60,8 @@ def test_restore_rebuilds_an_instance_whose_dossier_pages_match_the_original(app
             from models.db import db as restored_db
 
             # Documents open in the restored instance with the restored keys.
-            for stored_sha256, content_sha256 in documents_filed:
-                assert attachments.plaintext_digest(stored_sha256, official_id) == content_sha256
+            for stored_sha256, file_key_id, content_sha256 in documents_filed:
+                assert attachments.plaintext_digest(stored_sha256, official_id, file_key_id) == content_sha256
             restored_db.session.remove()
     finally:
         with restored.app_context():

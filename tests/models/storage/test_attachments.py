@@ -29,14 +29,14 @@ def test_a_file_is_stored_encrypted_under_the_hash_of_its_stored_bytes(db, make_
     assert path.relative_to(attachments.root()).parts[:2] == (path.name[:2], path.name[2:4])
     # Nothing of the document is readable on disk.
     assert b"%PDF" not in on_disk and "110101195003071234".encode() not in on_disk
-    assert b"".join(attachments.open_plaintext(stored.stored_sha256, official.id)) == content
+    assert b"".join(attachments.open_plaintext(stored.stored_sha256, official.id, stored.file_key_id)) == content
 
 
 def test_a_file_of_one_official_does_not_decrypt_as_another_officials(db, make_official):
     first, second = make_official(), make_official()
     stored = attachments.put(io.BytesIO(documents.pdf()), first.id)
     with pytest.raises(crypto.DecryptionError):
-        b"".join(attachments.open_plaintext(stored.stored_sha256, second.id))
+        b"".join(attachments.open_plaintext(stored.stored_sha256, second.id, stored.file_key_id))
 
 
 def test_an_oversized_file_is_refused_and_nothing_is_stored(app, db, make_official, monkeypatch):
@@ -94,11 +94,11 @@ def test_a_damaged_file_is_refused_before_any_byte_is_served(db, make_official):
     data[len(data) // 2] ^= 0x01
     path.write_bytes(bytes(data))
     with pytest.raises(attachments.AttachmentError) as refused:
-        attachments.open_plaintext(stored.stored_sha256, official.id)
+        attachments.open_plaintext(stored.stored_sha256, official.id, stored.file_key_id)
     assert refused.value.code == "corrupt"
     path.unlink()
     with pytest.raises(attachments.AttachmentError) as refused:
-        attachments.open_plaintext(stored.stored_sha256, official.id)
+        attachments.open_plaintext(stored.stored_sha256, official.id, stored.file_key_id)
     assert refused.value.code == "missing"
 
 
@@ -107,7 +107,7 @@ def test_after_the_officials_key_is_destroyed_the_file_cannot_be_read(db, make_o
     stored = attachments.put(io.BytesIO(documents.pdf()), official.id)
     keyring().destroy(official.id)
     with pytest.raises(attachments.AttachmentError) as refused:
-        attachments.open_plaintext(stored.stored_sha256, official.id)
+        attachments.open_plaintext(stored.stored_sha256, official.id, stored.file_key_id)
     assert refused.value.code == "shredded"
     assert "密钥已销毁" in refused.value.message  # said in the default language, zh
 
@@ -133,9 +133,9 @@ def test_a_key_destroyed_by_another_worker_no_longer_opens_a_file(app, db, make_
     stored = attachments.put(io.BytesIO(documents.pdf()), official.id)
     other_worker = make_app(app.config["SQLALCHEMY_DATABASE_URI"])
     with other_worker.app_context():
-        assert b"".join(attachments.open_plaintext(stored.stored_sha256, official.id)).startswith(b"%PDF")
+        assert b"".join(attachments.open_plaintext(stored.stored_sha256, official.id, stored.file_key_id)).startswith(b"%PDF")
     keyring().destroy(official.id)
     with other_worker.app_context():
         with pytest.raises(attachments.AttachmentError) as refused:
-            attachments.open_plaintext(stored.stored_sha256, official.id)
+            attachments.open_plaintext(stored.stored_sha256, official.id, stored.file_key_id)
     assert refused.value.code == "shredded"
