@@ -148,6 +148,9 @@ AUDIT_CHECKPOINT_EVERY_SECONDS: int = 60
 
 # Days within which material received must be entered (§3.2 及时录入).
 DOSSIER_ENTRY_DEADLINE_DAYS: int = 15
+# A destruction list (§9.2.2) needs, when true, a second approval by another unit head
+# (never the applicant nor the first approver) before it is approved.
+DESTRUCTION_SECOND_REVIEW: bool = False
 
 # Attachments (§3.2 格式規範): where the encrypted files live (None: instance/attachments;
 # a mounted volume or shared storage in production), which formats are accepted

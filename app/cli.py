@@ -75,6 +75,11 @@ from jobs.four_property import four_property_command  # noqa: E402
 from jobs.inspection.commands import inspection  # noqa: E402
 from jobs.scheduler import job, scheduler  # noqa: E402
 
+# The register's check joins the execution engine's destruction group.
+from jobs.destruction_register import verify_command as _register_verify  # noqa: E402
+
+destruction.add_command(_register_verify)
+
 for _command in (antivirus, attachments_command, audit, backup_command, destruction, fixity, four_property_command, inspection, job, restore_command, restore_test_command, scheduler,
                  snapshots_command):
     dossier.add_command(_command)

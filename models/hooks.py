@@ -8,6 +8,7 @@ the plaintext that encryption then replaces with ciphertext.
 
 from . import catalogue, encryption, inspection, organisation, pinyin, validation, visibility
 from .codes import CodeItem
+from .disposal import destruction
 from .collection import CollectionReceipt
 from .consultation import Consultation
 from .official import Official
@@ -27,4 +28,5 @@ def install(current_scope) -> None:
     pinyin.install(Official)
     catalogue.install()
     inspection.install()
+    destruction.install()
     attachments.install()

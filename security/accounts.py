@@ -253,6 +253,20 @@ def attempt_failed(engine, user) -> datetime | None:
     return until if locked == 1 else None
 
 
+def confirm_password(session, user, password: str) -> bool:
+    """A second person present confirms with their own password (the supervisor of a
+    destruction, §9.2.3): FAB's password hash checked, counted as a sign-in attempt so the
+    form cannot be used to guess passwords, and starting no session of theirs."""
+    engine = session.get_bind()
+    if user is None or not user.is_active or not password or not reserve_attempt(engine, user):
+        return False
+    if check_password_hash(user.password, password):
+        attempt_succeeded(engine, user)
+        return True
+    attempt_failed(engine, user)
+    return False
+
+
 # ------------------------------------------------------------------ second factor
 
 

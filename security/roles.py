@@ -129,9 +129,12 @@ ARCHIVE_KEEPING = {"fixity": ("can_index",), "four_property": ("can_list", "can_
 RETENTION_PROPOSER = {"retention_schedule": ("can_index", "can_propose"), "retention_due": ("can_index",)}
 RETENTION_APPROVER = {"retention_schedule": ("can_index", "can_decide")}
 RETENTION_READER = {"retention_schedule": ("can_index",)}
-# Destruction (§9.2.3): the archivist executes an approved list, with a second person
-# recorded as supervisor (jobs.destruction checks this permission on the executor).
-DESTRUCTION_EXECUTE = {"destruction": ("can_execute",)}
+# Destruction (§9.2): the archivist applies and executes (with a supervisor), the unit head
+# decides; they, the auditor and the inspector read the register. Nobody else touches it.
+DESTRUCTION_ARCHIVE = {"destruction": ("can_list", "can_show", "can_create", "can_change", "can_add_items",
+                                       "can_remove", "can_submit", "can_execute")}
+DESTRUCTION_DECIDE = {"destruction_approval": ("can_list", "can_show", "can_decide")}
+DESTRUCTION_REGISTER = {"destruction_register": ("can_list", "can_show", "can_pdf")}
 # Holds and appraisal (§9): the archive places and lifts holds and marks invalid content;
 # the unit head and HR review marks (in the review queues) and read the marks list; the
 # auditor and the inspector read the holds.
@@ -154,12 +157,12 @@ OTHER_ACCESS = {
     "archivist": {"departments": READ, "code_tables": READ, "collection_register": READ, **HISTORY, **BACKLOG,
                   **CONSULTATION_ARCHIVE, "backups": ("can_list", "can_request"),
                   "antivirus": ("can_index",), **SEARCH, **ARCHIVE_KEEPING, **RETENTION_PROPOSER,
-                  **DESTRUCTION_EXECUTE, **ARCHIVE_DISPOSAL},
+                  **ARCHIVE_DISPOSAL, **DESTRUCTION_ARCHIVE, **DESTRUCTION_REGISTER},
     # The unit head first-reviews what department heads may not read (sections declaring ``unit_first_review``).
     "unit_head": {"departments": READ, **FIRST_REVIEWER, **HISTORY, **BACKLOG, **READER, **SEARCH,
-                  **RETENTION_APPROVER, **READ_MARKS},
+                  **RETENTION_APPROVER, **READ_MARKS, **DESTRUCTION_DECIDE, **DESTRUCTION_REGISTER},
     "inspector": {"departments": READ, **HISTORY, **READER, **STATISTICS, **SEARCH, **INSPECTOR, **RETENTION_READER,
-                  **READ_HOLDS},
+                  **READ_HOLDS, **DESTRUCTION_REGISTER},
     # Accounts belong to the system administrator ...
     "sysadmin": {
         # A lost authenticator: the reset is requested here and approved by a security officer.
@@ -191,6 +194,7 @@ OTHER_ACCESS = {
         "RoleModelView": READ,
         "PermissionViewModelView": ("can_list",),
         **RETENTION_READER,
+        **DESTRUCTION_REGISTER,
     },
     "official": {**AUTHOR, "my_dossier": ("can_index", "can_add", "can_change")},
 }
@@ -239,11 +243,6 @@ def sync_roles(sm) -> dict[str, int]:
     for permission in SCOPE_PERMISSIONS:
         sm.add_permission_view_menu(permission, SCOPE_VIEW)
     sm.add_permission_view_menu(*LIST_EXPORT)
-    # The command line executes destruction lists before any screen declares it (idempotent
-    # once the destruction screens do).
-    for view, perms in DESTRUCTION_EXECUTE.items():
-        for permission in perms:
-            sm.add_permission_view_menu(permission, view)
     for role_name in ROLE_LABELS:
         role = sm.find_role(role_name) or sm.add_role(role_name)
         held = {(pv.permission.name, pv.view_menu.name) for pv in role.permissions}

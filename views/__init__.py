@@ -12,6 +12,7 @@ from .permissions import PermissionRequestView
 from .admin import CodeItemView, DepartmentView, StaffDepartmentView
 from .catalogue import MaterialView, attached_to
 from .consultation import ConsultationView
+from .destruction import DestructionApprovalView, DestructionRegisterView, DestructionView
 from .disposal import AppraisalView, HoldView
 from .dossier import OfficialView, section_views
 from .inspection import InspectionView, RectificationView
@@ -29,7 +30,8 @@ SCREENS = (OfficialView, ReceiptView, MaterialView, ConsultationView, MyDraftsVi
            BacklogView, BatchAssessmentView, MyDossierView, AccountSecurityView, PermissionRequestView,
            AuditEventView, BackupView, AntivirusView, DepartmentView, StaffDepartmentView, CodeItemView,
            RosterView, StatisticsView, FixityView, InspectionView, RectificationView, CompletenessView, FourPropertyView,
-           RetentionScheduleView, RetentionDueView, HoldView, AppraisalView)
+           RetentionScheduleView, RetentionDueView, HoldView, AppraisalView, DestructionView, DestructionApprovalView,
+           DestructionRegisterView)
 # Menu labels that count what waits for the signed-in user.
 COUNTED = {"first_review": "first", "final_review": "final"}
 

@@ -14,8 +14,8 @@ register (销毁清册) is permanent, signed, and never changed by the applicati
 from datetime import datetime
 
 from flask_appbuilder import Model
-from sqlalchemy import Column, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import relationship
+from sqlalchemy import Column, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, event
+from sqlalchemy.orm import Session, relationship
 
 DRAFT, SUBMITTED, APPROVED, REJECTED, EXECUTING, EXECUTED = (
     "draft", "submitted", "approved", "rejected", "executing", "executed")
@@ -101,3 +101,20 @@ class DestructionRegister(Model):
     sha256 = Column(String(64), nullable=False)
     signature = Column(Text, nullable=False)
     created_at = Column(DateTime, nullable=False, default=datetime.now)
+
+
+class RegisterImmutable(RuntimeError):
+    pass
+
+
+def _registers_never_change(session, flush_context, instances):
+    for obj in (*session.dirty, *session.deleted):
+        if isinstance(obj, DestructionRegister) and (
+                obj in session.deleted or session.is_modified(obj, include_collections=False)):
+            raise RegisterImmutable(f"destruction register {obj.id} is permanent: it is never changed or deleted")
+
+
+def install() -> None:
+    """A register is never changed or deleted through the application (idempotent)."""
+    if not event.contains(Session, "before_flush", _registers_never_change):
+        event.listen(Session, "before_flush", _registers_never_change)

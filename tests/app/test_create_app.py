@@ -65,7 +65,8 @@ def test_the_application_installs_every_hook_of_the_domain_and_the_trail():
     assert {module for _name, module in hooks} == {
         "models.validation", "models.encryption", "models.visibility", "models.catalogue", "models.pinyin",
         "models.organisation",
-        "models.inspection", "models.storage.attachments", "security.audit_hooks", "security.checkpointing"}
+        "models.inspection", "models.disposal.destruction", "models.storage.attachments", "security.audit_hooks",
+        "security.checkpointing"}
     assert ("do_orm_execute", "models.visibility") in hooks and ("before_flush", "models.validation") in hooks
 
 

@@ -64,6 +64,8 @@ def fill(app, db, rule: str, endpoint: str, ids: dict, role: str | None = None) 
         "material_id": str(ids["subject_material"]), "request_id": str(ids["permission_request"]),
         "filename": "x.pdf", "report_id": str(ids["inspection_report"]), "run_id": str(ids["four_property_run"]),
         "item_id": str(ids["rectification_item"]), "fmt": "xlsx", "hold_id": str(ids["hold"]),
+        "list_id": str(ids["destruction_list"]), "entry_id": str(ids["destruction_item"]),
+        "register_id": str(ids["destruction_register"]),
     }
     if "<pk>" in rule or "<int:pk>" in rule:
         assert model is not None, f"{rule}: no table behind its pk"
