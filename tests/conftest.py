@@ -368,98 +368,19 @@ def real_rows(db, users, make_official, make_record, make_material):
 
 @pytest.fixture
 def disposal(db, users):
-    """§9 test data as the jobs and screens would leave it: ``due(row)`` puts a material or
-    record on the due list (an active rule and the due-list row the scheduled job writes),
-    ``mark(row)`` gives it an approved appraisal mark, ``hold(...)`` places a hold. Every
-    §9 table is emptied afterwards (registers too: the ORM may not, a test may)."""
-    from datetime import date, datetime, timedelta
+    """§9 test data (tests.disposal): ``due(row)`` puts a material or record on the due list,
+    ``mark(row)`` gives it an approved appraisal mark, ``hold(...)`` places a hold,
+    ``executed(list, ...)`` leaves a list as the execution does. Every §9 table is emptied afterwards."""
+    from tests.disposal import Disposal, clean
 
-    from sqlalchemy_continuum import version_class
-
-    from models.disposal import (AppraisalMark, DestructionItem, DestructionList, DestructionRegister, Hold,
-                                 RetentionDue, RetentionRule)
-
-    class Disposal:
-        def due(self, row, years=10):
-            rule = RetentionRule(scope="class", key=getattr(row, "material_class", None) or "10", period_years=years,
-                                 runs_from="formed", state="active", reason="保管期满",
-                                 proposed_by_id=users["archivist"].id, decided_by_id=users["unit_head"].id,
-                                 decided_at=datetime.now())
-            db.session.add(rule)
-            db.session.flush()
-            db.session.add(RetentionDue(official_id=row.official_id, table_name=row.__tablename__, record_id=row.id,
-                                        material_class=getattr(row, "material_class", None), rule_id=rule.id,
-                                        due_on=date.today() - timedelta(days=30)))
-            db.session.commit()
-            return rule
-
-        def mark(self, row, reason="duplicate", state="approved"):
-            mark = AppraisalMark(official_id=row.official_id, table_name=row.__tablename__, record_id=row.id,
-                                 reason=reason, review_state=state, entered_by_id=users["archivist"].id)
-            db.session.add(mark)
-            db.session.commit()
-            return mark
-
-        def hold(self, kind="material", official_id=None, material_id=None, material_class=None):
-            hold = Hold(kind=kind, official_id=official_id, material_id=material_id, material_class=material_class,
-                        reason="纪律审查", ordered_by="市纪委监委", placed_by_id=users["archivist"].id)
-            db.session.add(hold)
-            db.session.commit()
-            return hold
-
-        def executed(self, lst, executor, supervisor, targets=("/mnt/backup-a", "/mnt/backup-b")):
-            """The list as jobs.destruction.execute leaves it (its report's format), for the
-            register's tests on a branch without the execution engine."""
-            import json
-
-            now = datetime.now().replace(microsecond=0)
-            materials = [e.record_id for e in lst.items if e.kind == "material"]
-            report = {
-                "format": 1, "list": lst.id, "targets": list(targets), "rows": {"material": len(materials)},
-                "keys": {}, "executed_at": now.isoformat(),
-                "file_keys": {str(9000 + m): {"material": m, "shredded": True,
-                                              "targets": {t: "done" for t in targets}} for m in materials},
-                "files": {}, "snapshots_gone_by": (date.today() + timedelta(days=90)).isoformat(),
-            }
-            for entry in lst.items:
-                entry.done_at = now
-            lst.state, lst.executor_id, lst.supervisor_id = "executed", executor.id, supervisor.id
-            lst.execution_started_at = lst.executed_at = now
-            lst.execution_report = json.dumps(report, sort_keys=True)
-            db.session.commit()
-            return report
-
-    yield Disposal()
-    db.session.rollback()
-    for model in (DestructionRegister, DestructionItem, DestructionList, RetentionDue, AppraisalMark, Hold,
-                  RetentionRule):
-        if hasattr(model, "__versioned__"):
-            db.session.execute(delete(version_class(model).__table__))
-        db.session.execute(delete(model.__table__))
-    db.session.commit()
+    yield Disposal(db, users)
+    clean(db)
 
 
 @pytest.fixture
-def retention(db, users, make_user):
-    """The retention schedule, emptied after the test: ``retention.in_force(scope, key, years, …)``
-    puts a rule in force as the archive does it (the archivist proposes, the unit head approves)."""
-    from models.disposal import retention as schedule
-    from models.disposal.retention import RetentionDue, RetentionRule
+def retention(db, users):
+    """The retention schedule (tests.disposal.Schedule), emptied after the test."""
+    from tests.disposal import Schedule, clean_schedule
 
-    class Schedule:
-        module = schedule
-
-        def in_force(self, scope, key, years, runs_from="formed", fixed_on=None):
-            rule = schedule.propose(db.session, users["archivist"], scope, key, years, runs_from, fixed_on,
-                                    "测试：保管期限调整")
-            schedule.approve(db.session, rule, users["unit_head"], None)
-            db.session.commit()
-            return rule
-
-    yield Schedule()
-    db.session.rollback()
-    from sqlalchemy_continuum import version_class
-
-    for table in (RetentionDue.__table__, version_class(RetentionRule).__table__, RetentionRule.__table__):
-        db.session.execute(delete(table))
-    db.session.commit()
+    yield Schedule(db, users)
+    clean_schedule(db)
