@@ -64,12 +64,13 @@ def route_matrix():
 from jobs.antivirus import antivirus  # noqa: E402
 from jobs.audit import audit  # noqa: E402
 from jobs.backup.commands import backup_command, restore_command, restore_test_command, snapshots_command  # noqa: E402
+from jobs.cleanup.commands import cleanup_command  # noqa: E402
 from jobs.fixity import fixity  # noqa: E402
 from jobs.four_property import four_property_command  # noqa: E402
 from jobs.inspection.commands import inspection  # noqa: E402
 from jobs.scheduler import job, scheduler  # noqa: E402
 
-for _command in (antivirus, audit, backup_command, fixity, four_property_command, inspection, job, restore_command, restore_test_command, scheduler,
+for _command in (antivirus, audit, backup_command, cleanup_command, fixity, four_property_command, inspection, job, restore_command, restore_test_command, scheduler,
                  snapshots_command):
     dossier.add_command(_command)
 

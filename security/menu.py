@@ -72,6 +72,7 @@ def entries() -> list[Entry]:
         Entry("backups", _l("Backups"), "keeping", "fa-hdd-o"),
         Entry("antivirus", _l("Virus scanning"), "keeping", "fa-bug", "can_index"),
         Entry("fixity", _l("Fixity and integrity"), "keeping", "fa-check-circle-o", "can_index"),
+        Entry("cleanup", _l("Data clean-up"), "keeping", "fa-trash-o", "can_index"),
         Entry("inspection_reports", _l("Inspection reports"), "inspection", "fa-file-text-o",
               screen="inspection_report"),
         Entry("rectification", _l("Rectification items"), "inspection", "fa-wrench"),

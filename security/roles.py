@@ -122,7 +122,9 @@ INSPECTOR = {"inspection_report": ("can_list", "can_show", "can_generate", "can_
              "four_property": ("can_list", "can_show")}
 HR_INSPECTION = {"completeness": ("can_index", "can_confirm"),
                  "inspection_report": ("can_list", "can_show", "can_generate", "can_pdf", "can_xlsx")}
-ARCHIVE_KEEPING = {"fixity": ("can_index",), "four_property": ("can_list", "can_show")}
+# The data clean-up (§4.3.3, jobs.cleanup): its dry run and its run, the archive's alone.
+ARCHIVE_KEEPING = {"fixity": ("can_index",), "four_property": ("can_list", "can_show"),
+                   "cleanup": ("can_index", "can_run")}
 
 # role → {FAB view permission name: permissions}, for screens outside the dossier.
 OTHER_ACCESS = {

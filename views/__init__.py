@@ -11,6 +11,7 @@ from .backup import BackupView
 from .permissions import PermissionRequestView
 from .admin import CodeItemView, DepartmentView, StaffDepartmentView
 from .catalogue import MaterialView, attached_to
+from .cleanup import CleanupView
 from .consultation import ConsultationView
 from .dossier import OfficialView, section_views
 from .inspection import InspectionView, RectificationView
@@ -25,7 +26,7 @@ from .workflow import FinalReviewView, FirstReviewView, HistoryView, MyDraftsVie
 
 SCREENS = (OfficialView, ReceiptView, MaterialView, ConsultationView, MyDraftsView, FirstReviewView, FinalReviewView,
            BacklogView, BatchAssessmentView, MyDossierView, AccountSecurityView, PermissionRequestView,
-           AuditEventView, BackupView, AntivirusView, DepartmentView, StaffDepartmentView, CodeItemView,
+           AuditEventView, BackupView, AntivirusView, CleanupView, DepartmentView, StaffDepartmentView, CodeItemView,
            RosterView, StatisticsView, FixityView, InspectionView, RectificationView, CompletenessView, FourPropertyView)
 # Menu labels that count what waits for the signed-in user.
 COUNTED = {"first_review": "first", "final_review": "final"}
