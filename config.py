@@ -187,7 +187,10 @@ DOSSIER_BACKUP_TARGETS: PathList = PathList([])
 DOSSIER_BACKUP_PASSWORD_FILE: str | None = None
 BACKUP_STAGING_DIR: str | None = None  # None: instance/backup-staging
 BACKUP_KEYRING_GENERATIONS: int = 3
-BACKUP_KEEP_CHAINS: int = 4
+# Retention (jobs.backup.retention): after each successful run, every target's snapshots
+# are thinned to these restic keep rules (0: rule unused; "last" and "hourly" allowed
+# too), then pruned. A kept incremental keeps the rest of its chain before it.
+BACKUP_KEEP: dict = {"daily": 7, "weekly": 5, "monthly": 12, "yearly": 0}
 RESTIC_BINARY: str = "restic"
 # Share of the repository's data a restore test reads back (restic check --read-data-subset).
 RESTORE_TEST_READ_DATA: str = "5%"
@@ -195,6 +198,13 @@ RESTORE_TEST_DIR: str | None = None  # None: instance/restore-test
 # PostgreSQL: the scratch database a restore test rebuilds (None: "<database>_restore_test").
 RESTORE_TEST_DATABASE_URL: str | None = None
 RESTORE_TEST_SAMPLE: int = 20
+
+# Data clean-up (§4.3.3, jobs.cleanup): collection receipts nothing was entered from,
+# and drafts nobody changed, older than these days; a stale draft's author is told
+# and the draft removed only this many days later.
+CLEANUP_RECEIPT_MAX_AGE_DAYS: int = 180
+CLEANUP_DRAFT_MAX_AGE_DAYS: int = 90
+CLEANUP_DRAFT_NOTICE_DAYS: int = 14
 
 # Triggers of the scheduled jobs (jobs.scheduler.JOBS), by job name, e.g.
 # {"fixity": {"trigger": "cron", "day_of_week": "sun", "hour": 3}}.

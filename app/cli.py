@@ -69,6 +69,7 @@ from jobs.antivirus import antivirus  # noqa: E402
 from jobs.attachments import attachments_command  # noqa: E402
 from jobs.audit import audit  # noqa: E402
 from jobs.backup.commands import backup_command, restore_command, restore_test_command, snapshots_command  # noqa: E402
+from jobs.cleanup.commands import cleanup_command  # noqa: E402
 from jobs.destruction.commands import destruction  # noqa: E402
 from jobs.fixity import fixity  # noqa: E402
 from jobs.four_property import four_property_command  # noqa: E402
@@ -80,7 +81,7 @@ from jobs.destruction_register import verify_command as _register_verify  # noqa
 
 destruction.add_command(_register_verify)
 
-for _command in (antivirus, attachments_command, audit, backup_command, destruction, fixity, four_property_command, inspection, job, restore_command, restore_test_command, scheduler,
+for _command in (antivirus, attachments_command, audit, backup_command, cleanup_command, destruction, fixity, four_property_command, inspection, job, restore_command, restore_test_command, scheduler,
                  snapshots_command):
     dossier.add_command(_command)
 

@@ -115,7 +115,7 @@ def fixity(depth):
         click.echo(f"{problem.problem.upper()}: material {problem.material_id} (official {problem.official_id}) "
                    f"{attachments.path_of(problem.stored_sha256)}", err=True)
     for path in report.stale_temp:
-        click.echo(f"STALE TEMP FILE: {path} (an upload that never finished; the temp_cleanup job removes it)",
+        click.echo(f"STALE TEMP FILE: {path} (an upload that never finished; the nightly cleanup job removes it)",
                    err=True)
     if run.ok:
         click.echo("OK: every stored file matches its fingerprint")

@@ -77,16 +77,10 @@ def _restore_test():
     return scheduled_restore_tests()
 
 
-def _temp_cleanup():
-    from security import audit
-    from models.storage import attachments
+def _cleanup():
+    from .cleanup import run, summary
 
-    files, size = attachments.remove_stale_temp_files()
-    if files:
-        audit.record("temp_files_removed", object_type="attachment_store", actor="scheduler",
-                     details={"files": files, "bytes": size})
-        db.session.commit()
-    return f"{files} unfinished upload(s) removed, {size} bytes"
+    return summary(run(actor="scheduler"))
 
 
 def _antivirus_rescan():
@@ -130,8 +124,8 @@ class Job:
 
 JOBS = {
     "fixity": Job(_fixity, {"trigger": "cron", "hour": 2, "minute": 30}, timedelta(hours=12)),
-    # Temp files of uploads whose worker died, older than a day.
-    "temp_cleanup": Job(_temp_cleanup, {"trigger": "cron", "hour": 3, "minute": 15}, timedelta(hours=1)),
+    # §4.3.3 数据清理, nightly: jobs.cleanup (temp files of uploads whose worker died among its kinds).
+    "cleanup": Job(_cleanup, {"trigger": "cron", "hour": 3, "minute": 15}, timedelta(hours=2)),
     "audit_checkpoint": Job(_audit_checkpoint, {"trigger": "interval", "hours": 1}, timedelta(minutes=30)),
     "consultation_expiry": Job(_consultation_expiry, {"trigger": "cron", "hour": 0, "minute": 5}, timedelta(minutes=30)),
     # §8.1: a full backup weekly, an incremental one every other night.

@@ -20,6 +20,7 @@ from .accounts import AccountSecurity, PasswordHistory  # noqa: E402
 from .antivirus import Quarantine, ScanRun  # noqa: E402
 from security.audit_tables import AuditChainHead, AuditEvent  # noqa: E402
 from .backup import BackupChange, BackupCopy, BackupRun, RestoreTest  # noqa: E402
+from .cleanup import DraftNotice  # noqa: E402
 from .codes import CodeItem  # noqa: E402
 from .collection import CollectionReceipt  # noqa: E402
 from .consultation import Consultation, ConsultationReading  # noqa: E402
@@ -44,7 +45,7 @@ sa.orm.configure_mappers()
 from .hooks import install as install_hooks  # noqa: E402
 
 __all__ = [
-    "AccountSecurity", "BackupChange", "BackupCopy", "BackupRun", "PasswordHistory", "RestoreTest", "PermissionRequest", "Consultation", "ConsultationReading", "AREAS", "AuditChainHead", "AuditEvent", "BY_KEY", "BY_TABLE", "ChangeRequest", "CodeItem", "CollectionReceipt", "DOSSIER_MODELS",
+    "AccountSecurity", "BackupChange", "BackupCopy", "BackupRun", "PasswordHistory", "RestoreTest", "PermissionRequest", "Consultation", "ConsultationReading", "AREAS", "AuditChainHead", "AuditEvent", "BY_KEY", "BY_TABLE", "ChangeRequest", "CodeItem", "CollectionReceipt", "DOSSIER_MODELS", "DraftNotice",
     "Department", "FixityProblem", "FixityRun", "JobLock", "Material", "Official", "RECORD_MODELS",
     "ReviewDecision", "SavedRoster", "SECTIONS", "install_hooks", "CompletenessConfirmation", "FourPropertyItem",
     "FourPropertyRun", "InspectionReport", "RectificationItem", "StaffDepartment", "Quarantine", "ScanRun",

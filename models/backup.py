@@ -70,6 +70,10 @@ class BackupCopy(Model):
     files_changed = Column(Integer)
     seconds = Column(Integer)
     error = Column(Text)
+    # The retention policy applied after the run (jobs.backup.retention): snapshots it
+    # forgot in this target, or why it could not (the copy itself stays good).
+    forgotten = Column(Integer)
+    retention_error = Column(Text)
     run = relationship("BackupRun", back_populates="copies")
 
 

@@ -79,6 +79,7 @@ def entries() -> list[Entry]:
         Entry("destruction", _l("Destruction applications"), "keeping", "fa-trash-o"),
         Entry("destruction_approval", _l("Destruction approval"), "keeping", "fa-gavel"),
         Entry("destruction_register", _l("Destruction register"), "keeping", "fa-book"),
+        Entry("cleanup", _l("Data clean-up"), "keeping", "fa-eraser", "can_index"),
         Entry("inspection_reports", _l("Inspection reports"), "inspection", "fa-file-text-o",
               screen="inspection_report"),
         Entry("rectification", _l("Rectification items"), "inspection", "fa-wrench"),

@@ -122,7 +122,9 @@ INSPECTOR = {"inspection_report": ("can_list", "can_show", "can_generate", "can_
              "four_property": ("can_list", "can_show")}
 HR_INSPECTION = {"completeness": ("can_index", "can_confirm"),
                  "inspection_report": ("can_list", "can_show", "can_generate", "can_pdf", "can_xlsx")}
-ARCHIVE_KEEPING = {"fixity": ("can_index",), "four_property": ("can_list", "can_show")}
+# The data clean-up (§4.3.3, jobs.cleanup): its dry run and its run, the archive's alone.
+ARCHIVE_KEEPING = {"fixity": ("can_index",), "four_property": ("can_list", "can_show"),
+                   "cleanup": ("can_index", "can_run")}
 # The retention schedule (§9.1): the archive proposes changes and reads the due list; the unit
 # head decides them (never on a change of their own: models.disposal.retention); the auditor
 # and the inspector read the schedule.

@@ -113,13 +113,14 @@ def clean_dossiers(app) -> None:
     """Remove every dossier record, its history and workflow; accounts and roles stay."""
     from models.db import db as _db
     from models import (
-        RECORD_MODELS, ChangeRequest, CollectionReceipt, Consultation, ConsultationReading, FixityProblem, FixityRun,
-        Official, Quarantine, ReviewDecision, ScanRun,
+        RECORD_MODELS, ChangeRequest, CollectionReceipt, Consultation, ConsultationReading, DraftNotice, FixityProblem,
+        FixityRun, Official, Quarantine, ReviewDecision, ScanRun,
     )
 
     with app.app_context():
         _db.session.rollback()
         _db.session.execute(delete(ReviewDecision.__table__))
+        _db.session.execute(delete(DraftNotice.__table__))
         _db.session.execute(delete(FixityProblem.__table__))
         _db.session.execute(delete(FixityRun.__table__))
         _db.session.execute(delete(Quarantine.__table__))

@@ -11,6 +11,7 @@ from .backup import BackupView
 from .permissions import PermissionRequestView
 from .admin import CodeItemView, DepartmentView, StaffDepartmentView
 from .catalogue import MaterialView, attached_to
+from .cleanup import CleanupView
 from .consultation import ConsultationView
 from .destruction import DestructionApprovalView, DestructionRegisterView, DestructionView
 from .disposal import AppraisalView, HoldView
@@ -28,7 +29,7 @@ from .workflow import FinalReviewView, FirstReviewView, HistoryView, MyDraftsVie
 
 SCREENS = (OfficialView, ReceiptView, MaterialView, ConsultationView, MyDraftsView, FirstReviewView, FinalReviewView,
            BacklogView, BatchAssessmentView, MyDossierView, AccountSecurityView, PermissionRequestView,
-           AuditEventView, BackupView, AntivirusView, DepartmentView, StaffDepartmentView, CodeItemView,
+           AuditEventView, BackupView, AntivirusView, CleanupView, DepartmentView, StaffDepartmentView, CodeItemView,
            RosterView, StatisticsView, FixityView, InspectionView, RectificationView, CompletenessView, FourPropertyView,
            RetentionScheduleView, RetentionDueView, HoldView, AppraisalView, DestructionView, DestructionApprovalView,
            DestructionRegisterView)

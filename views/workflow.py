@@ -15,6 +15,7 @@ from sqlalchemy_continuum import version_class
 
 from models.db import db
 from models import BY_TABLE, AppraisalMark, ChangeRequest, Material, Official, ReviewDecision, codes, validation, workflow
+from models.cleanup import removal_dates
 from models.labels import labels_of
 from security import request_state, scope
 
@@ -173,7 +174,10 @@ class MyDraftsView(BaseView):
     @has_access
     def list(self):
         items = workflow.pending_items(db.session, workflow.PENDING, author=g.user.id)
-        return self.render_template("dossier/my_drafts.html", rows=rows_of(items),
+        # Stale drafts the clean-up told the author about (models.cleanup): the day each goes.
+        drafts = [item for item in items if item.review_state == workflow.DRAFT]
+        removals = {f"{table}:{item_id}": day for (table, item_id), day in removal_dates(db.session, drafts).items()}
+        return self.render_template("dossier/my_drafts.html", rows=rows_of(items), removals=removals,
                                     title=_("My drafts"))
 
     @expose("/submit", methods=["POST"])

@@ -102,8 +102,10 @@ class Repository:
         return sorted(found, key=lambda s: s["time"])
 
     def backup(self, paths: list[str], tags: list[str], parent: str | None = None, force: bool = False,
-               progress: Callable[[dict], None] | None = None) -> BackupSummary:
+               progress: Callable[[dict], None] | None = None, time: str | None = None) -> BackupSummary:
         args = ["backup", "--host", "dossier", "-vv"]
+        if time:  # "2026-12-01 01:00:00", local time: the snapshot's own time (tests of retention)
+            args += ["--time", time]
         for tag in tags:
             args += ["--tag", tag]
         if force:

@@ -30,7 +30,7 @@ from security import audit, crypto
 from security.files import create_exclusive
 from security.keys import keyring
 
-from . import database, keyrings, manifest
+from . import database, keyrings, manifest, retention
 from .restic import Repository, ResticError
 
 # A run whose process this host no longer has, or one older than this, was interrupted.
@@ -292,28 +292,37 @@ def _run(run: BackupRun, configured: list[str], full: bool, echo) -> None:
     run.progress, run.progress_note, run.finished_at = 100, None, datetime.now()
     db.session.commit()
     prune_changes()
-    if kind == "full" and landed:
-        forget_old_chains([c.target for c in landed], echo)
+    if landed:
+        apply_retention(run, landed, echo)
 
 
-def forget_old_chains(where: list[str], echo) -> None:
-    """Keep the newest BACKUP_KEEP_CHAINS chains (a full and its incrementals) per target."""
-    keep = current_app.config.get("BACKUP_KEEP_CHAINS", 4)
-    for target in where:
+def apply_retention(run: BackupRun, landed: list[BackupCopy], echo) -> None:
+    """BACKUP_KEEP on every target the run landed in (jobs.backup.retention). A failure is
+    recorded on the copy and audited, and leaves the backup as good as it was."""
+    outcomes = {}
+    try:
+        policy = retention.policy_of()
+    except retention.PolicyError as error:
+        policy, problem = None, str(error)
+    for copy in landed:
         try:
-            repo = repository(target)
-            by_chain: dict[int, list[str]] = {}
-            for snap in repo.snapshots(["dossier"]):
-                chain = next((int(t[6:]) for t in snap.get("tags", []) if t.startswith("chain:")), None)
-                if chain is not None:
-                    by_chain.setdefault(chain, []).append(snap["id"])
-            old = sorted(by_chain)[:-keep] if keep else []
-            doomed = [sid for chain in old for sid in by_chain[chain]]
-            if doomed:
-                repo.forget(doomed)
-                echo(f"{target}: forgot {len(doomed)} snapshot(s) of {len(old)} old chain(s)")
-        except ResticError as error:
-            echo(f"{target}: old snapshots kept: {error}")
+            if policy is None:
+                raise retention.PolicyError(problem)
+            outcome = retention.apply(repository(copy.target), policy)
+            copy.forgotten, copy.retention_error = len(outcome.forgotten), None
+            outcomes[copy.target] = {"forgotten": len(outcome.forgotten), "kept": len(outcome.kept)}
+            if outcome.forgotten:
+                echo(f"{copy.target}: forgot and pruned {len(outcome.forgotten)} snapshot(s), "
+                     f"{len(outcome.kept)} kept")
+        except Exception as error:  # restic, the medium, the policy: none of it fails the backup
+            copy.retention_error = f"{type(error).__name__}: {error}"[:2000]
+            outcomes[copy.target] = {"error": copy.retention_error}
+            echo(f"{copy.target}: old snapshots kept: {copy.retention_error}")
+        db.session.commit()
+    audit.record("backup_retention", object_type="backup_run", object_id=run.id, actor="scheduler"
+                 if run.trigger in ("schedule", "request") else "cli",
+                 details={"policy": policy, "targets": outcomes})
+    db.session.commit()
 
 
 def next_requested() -> BackupRun | None:

@@ -11,7 +11,7 @@
 Plain ADD COLUMN (not batch mode): SQLite keeps the table and its change-tracking triggers.
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0018
 Create Date: 2026-12-02
 
 """
@@ -19,7 +19,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = '0019'
-down_revision = '0017'
+down_revision = '0018'
 branch_labels = None
 depends_on = None
 

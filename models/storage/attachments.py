@@ -278,19 +278,6 @@ def stale_temp_files(older_than: float = TEMP_MAX_AGE_SECONDS) -> list[Path]:
     return sorted(stale)
 
 
-def remove_stale_temp_files(older_than: float = TEMP_MAX_AGE_SECONDS) -> tuple[int, int]:
-    """Remove the temp files of uploads that never finished; (files, bytes) removed."""
-    files = size = 0
-    for path in stale_temp_files(older_than):
-        try:
-            length = path.stat().st_size
-            path.unlink()
-        except FileNotFoundError:
-            continue
-        files, size = files + 1, size + length
-    return files, size
-
-
 def discard(stored_sha256: str, file_key_id: int | None = None) -> None:
     """Remove the file of a material that was never filed (a deleted draft, a failed upload),
     and destroy its file key, so that no copy of it in a backup opens either.

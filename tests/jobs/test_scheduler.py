@@ -1,5 +1,6 @@
 """Scheduled jobs run under a lock, so two schedulers never run one job twice at once."""
 
+import json
 from datetime import timedelta
 
 from sqlalchemy import delete, select
@@ -85,11 +86,13 @@ def test_uploads_left_unfinished_are_reported_by_fixity_and_removed_after_a_day(
     result = app.test_cli_runner().invoke(args=["dossier", "fixity"])
     assert "STALE TEMP FILE" in result.output and "upload-dead" in result.output
 
-    outcome = scheduler.run_job("temp_cleanup", "host-a:1")
-    assert outcome == "ok: 1 unfinished upload(s) removed, 4096 bytes"
+    # The nightly clean-up (jobs.cleanup) removes it among its kinds.
+    outcome = scheduler.run_job("cleanup", "host-a:1")
+    assert outcome.startswith("ok: ") and "temp_files 1," in outcome
     assert not dead.exists() and live.exists()
     event = db.session.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc())).first()
-    assert event.action == "temp_files_removed"
+    assert (event.action, event.object_id) == ("cleanup_removed", "temp_files")
+    assert json.loads(event.details) == {"kind": "temp_files", "count": 1, "ids": ["tmp/upload-dead"], "bytes": 4096}
     assert run_fixity().stale_temp == []
     live.unlink()
     clear_locks(db)
