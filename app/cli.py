@@ -77,7 +77,7 @@ from jobs.inspection.commands import inspection  # noqa: E402
 from jobs.scheduler import job, scheduler  # noqa: E402
 
 # The register's check joins the execution engine's destruction group.
-from jobs.destruction_register import verify_command as _register_verify  # noqa: E402
+from jobs.destruction.register import verify_command as _register_verify  # noqa: E402
 
 destruction.add_command(_register_verify)
 

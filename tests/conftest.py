@@ -330,7 +330,7 @@ def real_rows(db, users, make_official, make_record, make_material):
     # An executed destruction list of the official's document, and its register (§9.2).
     from datetime import datetime
 
-    from jobs import destruction_register
+    from jobs.destruction import register as destruction_register
     from models.disposal import DestructionItem, DestructionList, DestructionRegister
 
     now = datetime.now()

@@ -1,6 +1,6 @@
 """Destruction screens (§9.2): the archivist's lists and their execution, the unit head's
 approval, and the register. Thin: the rules are ``models.disposal.applying``, the
-execution ``jobs.destruction`` and the register ``jobs.destruction_register``."""
+execution ``jobs.destruction`` and the register ``jobs.destruction.register``."""
 
 from datetime import datetime
 
@@ -10,18 +10,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from jobs import destruction_register as register
+from jobs.destruction import register
 from models import codes
 from models.db import db
 from models.disposal import applying
 from models.disposal.destruction import APPROVED, DRAFT, EXECUTED, SUBMITTED, DestructionList, DestructionRegister
 from security import accounts, audit
 
-try:  # the execution engine (another branch until merged): without it the screen says so
-    from jobs.destruction import DestructionRefused
-    from jobs.destruction import execute as run_execution
-except ImportError:  # pragma: no cover - depends on what is merged
-    run_execution, DestructionRefused = None, applying.ListRefused
+from jobs.destruction import DestructionRefused
+from jobs.destruction import execute as run_execution
 
 RECENT = 100
 STATES = {"draft": _l("Draft"), "submitted": _l("Submitted"), "approved": _l("Approved"), "rejected": _l("Rejected"),
@@ -160,8 +157,7 @@ class DestructionView(_Screen):
         if request.method == "POST":
             if self._execute(lst):
                 return redirect(url_for("DestructionRegisterView.list"))
-        return self.render_template("dossier/destruction_execute.html", lst=lst, people=people,
-                                    available=run_execution is not None)
+        return self.render_template("dossier/destruction_execute.html", lst=lst, people=people)
 
     def _execute(self, lst) -> bool:
         chosen = request.form.get("supervisor", "")
@@ -175,14 +171,8 @@ class DestructionView(_Screen):
             db.session.rollback()
             flash(_("The supervisor's password is wrong (or the account is locked): nothing was destroyed."), "danger")
             return False
-        if run_execution is None:
-            flash(_("Execution is not available in this installation yet."), "danger")
-            return False
         try:
             run_execution(db.session, lst, g.user, supervisor)
-            if lst.state == EXECUTED:
-                register.build(db.session, lst)
-            db.session.commit()
         except (DestructionRefused, applying.ListRefused) as refused:
             db.session.rollback()
             flash(str(refused), "danger")

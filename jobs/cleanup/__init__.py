@@ -53,6 +53,8 @@ class Plan:
 
     items: dict[str, list[Candidate]] = field(default_factory=dict)
     notices: dict[str, list[Candidate]] = field(default_factory=dict)
+    # What a hold keeps (§9 冻结): each candidate with the sentence naming its hold.
+    held: dict[str, list[tuple[Candidate, str]]] = field(default_factory=dict)
     removed: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -73,12 +75,42 @@ def plan(kinds_: list[str] | None = None, now: datetime | None = None) -> Plan:
     result = Plan()
     try:
         for cleaner in _chosen(kinds_):
-            result.items[cleaner.kind] = cleaner.find(now)
+            result.items[cleaner.kind] = _without_held(cleaner.kind, cleaner.find(now), result)
             if cleaner.notify is not None:
                 result.notices[cleaner.kind] = cleaner.notify(now, False)
     finally:
         db.session.rollback()
     return result
+
+
+def _without_held(kind: str, found: list[Candidate], result: Plan) -> list[Candidate]:
+    """The candidates no hold keeps; the kept ones go to ``result.held`` with their hold named.
+
+    A row of a dossier (a draft, a receipt) is kept by a hold on it or on its whole dossier."""
+    from models.disposal import holds
+    from models.disposal.items import Item
+    from models.sections import BY_TABLE
+
+    kept, free = [], []
+    for candidate in found:
+        model = BY_TABLE.get(candidate.row[0]) if candidate.row else None
+        if candidate.row and model is None and candidate.row[0] == "collection_receipt":
+            from models import CollectionReceipt as model
+        row = db.session.get(model, candidate.row[1], execution_options={"include_pending": True,
+                                                                          "all_departments": True}) if model else None
+        official_id = getattr(row, "official_id", None) if row is not None else None
+        stopping = []
+        if official_id is not None:
+            item = Item.of(row) if candidate.row[0] in BY_TABLE else Item.dossier(official_id)
+            stopping = [h for h in holds.blocking(db.session, item)
+                        if item.kind != "dossier" or (h.kind == "dossier" and h.official_id == official_id)]
+        if stopping:
+            kept.append((candidate, holds.describe(stopping[0])))
+        else:
+            free.append(candidate)
+    if kept:
+        result.held[kind] = kept
+    return free
 
 
 def _dossier_tables() -> set[str]:
@@ -97,7 +129,7 @@ def run(kinds_: list[str] | None = None, now: datetime | None = None, actor=None
                 audit.record("cleanup_draft_notice", object_type="cleanup", object_id=cleaner.kind, actor=actor,
                              details={"kind": cleaner.kind, "count": len(told), "ids": [c.ref for c in told]})
             db.session.commit()
-        found = cleaner.find(now)
+        found = _without_held(cleaner.kind, cleaner.find(now), result)
         result.items[cleaner.kind] = found
         try:
             guard(cleaner, found, _dossier_tables())

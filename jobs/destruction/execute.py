@@ -87,7 +87,7 @@ def execute(session, destruction_list, executor, supervisor) -> dict:
     with nothing changed, when a precondition fails."""
     check_people(session, executor, supervisor)
     if destruction_list.state == EXECUTED:
-        return aftercare.finish(session, destruction_list, executor)
+        return _sealed(session, destruction_list, aftercare.finish(session, destruction_list, executor))
     if destruction_list.state not in (APPROVED, EXECUTING):
         _refuse("state", _("Destruction list %(id)s is %(state)s: only an approved list is executed.",
                            id=destruction_list.id, state=destruction_list.state))
@@ -99,7 +99,17 @@ def execute(session, destruction_list, executor, supervisor) -> dict:
     except BaseException:
         session.rollback()
         raise
-    return aftercare.finish(session, destruction_list, executor)
+    return _sealed(session, destruction_list, aftercare.finish(session, destruction_list, executor))
+
+
+def _sealed(session, destruction_list, report: dict) -> dict:
+    """An executed list gets its register (§9.2.4), once, whichever path executed it: the
+    screen, the command line, or a resumed run."""
+    from . import register
+
+    register.build(session, destruction_list)
+    session.commit()
+    return report
 
 
 def _destroy_rows(session, destruction_list, pending, executor, supervisor) -> None:
@@ -161,7 +171,6 @@ def _report(session, destruction_list, doomed, backup_targets) -> dict:
         # keys): their copies in older snapshots open with the official's key, which stays.
         "without_file_key": singles,
         "files": {sha: PENDING for sha in sorted({sha for _o, sha, _k in doomed.materials.values()})},
-        "detached": sorted(doomed.detached),
         "consultations": sorted(doomed.rows.get("consultation", ())),
         "accounts": accounts,
         "kept_references": {"inspection_report": _reports_naming(session, doomed.dossiers)},
@@ -191,13 +200,8 @@ def _names(node, officials) -> bool:
 
 def _snapshots_gone_by(destroyed_at):
     """The date the backup retention policy has removed every snapshot older than this
-    execution (jobs.backup.retention, when present)."""
-    try:
-        from jobs.backup import retention
-    except ImportError:
-        return None
-    when = getattr(retention, "snapshots_gone_by", None)
-    if when is None:
-        return None
-    gone = when(destroyed_at)
+    execution (None: the policy keeps snapshots for ever)."""
+    from jobs.backup.retention import snapshots_gone_by
+
+    gone = snapshots_gone_by(destroyed_at)
     return gone.isoformat() if gone is not None else None

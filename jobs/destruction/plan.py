@@ -14,8 +14,8 @@ removed row goes with it:
   decisions, appraisal marks, due rows);
 - findings naming a removed material by id (quarantine, fixity problems);
 - a section record's supporting documents (materials with its ``record_table`` and
-  ``record_id``), unless a hold stops one: a held document stays in the catalogue,
-  detached from the record that went (its hold outlives the record);
+  ``record_id``); a hold on one of them stops the record itself (``holds.blocking``), so
+  a held document never loses the record it documents;
 - every Continuum version of each removed row (``version_class``): Continuum does not
   version bulk deletes, and the history of a destroyed row is its content.
 
@@ -32,7 +32,6 @@ from sqlalchemy import delete, select, update
 from sqlalchemy_continuum import version_class
 
 from models.db import db
-from models.disposal.holds import blocking
 from models.disposal.items import DOSSIER, MATERIAL, Item
 
 # Tables with an official_id that outlive the dossier, and why:
@@ -71,8 +70,6 @@ class Doomed:
     materials: dict = field(default_factory=dict)
     # Officials whose catalogue must be renumbered (a material of theirs went, the dossier stays).
     renumber: set = field(default_factory=set)
-    # Held supporting documents kept, detached from their record: material ids.
-    detached: set = field(default_factory=set)
     # (table, id, column) of staying rows whose SET NULL key pointed at a removed row.
     nulled: set = field(default_factory=set)
 
@@ -131,17 +128,10 @@ def collect(session, items: list[Item]) -> Doomed:
 
 
 def _supporting(session, item: Item, doomed: Doomed) -> None:
-    from models import Material
-
     name, table_column, id_column = SUPPORTING
     table = tables()[name]
-    for material_id in sorted(_ids(session, table, table.c[table_column] == item.table_name,
-                                   table.c[id_column] == item.record_id)):
-        material = session.get(Material, material_id, execution_options=OPTIONS)
-        if blocking(session, Item.of(material)):
-            doomed.detached.add(material_id)
-        else:
-            doomed.add("material", {material_id})
+    found = _ids(session, table, table.c[table_column] == item.table_name, table.c[id_column] == item.record_id)
+    doomed.add("material", set(found))
 
 
 def _expand(session, doomed: Doomed) -> None:
@@ -236,13 +226,9 @@ def _forget_loaded(session, doomed: Doomed) -> None:
 
 
 def after_remove(session, doomed: Doomed) -> None:
-    """Detach kept documents and close the catalogue's gaps, through the ORM (versioned, audited)."""
-    from models import Material
+    """Close the catalogue's gaps, through the ORM (versioned, audited)."""
     from models.catalogue import renumber
 
-    for material_id in sorted(doomed.detached):
-        material = session.get(Material, material_id, execution_options=OPTIONS)
-        material.record_table, material.record_id = None, None
     for official_id in sorted(doomed.renumber):
         renumber(session, official_id)
     session.flush()

@@ -28,7 +28,7 @@ from .appraisal import AppraisalMark, invalid_mark
 from .destruction import APPROVED, DRAFT, EXECUTING, REJECTED, SUBMITTED, DestructionItem, DestructionList
 from .holds import blocking, describe
 from .items import DOSSIER, MATERIAL, RECORD, Item
-from .retention import RetentionDue, due_on
+from .retention import RetentionDue, due_dossiers, due_on
 
 # A list holding an item keeps it from every other list until it is rejected or executed.
 OPEN_STATES = (DRAFT, SUBMITTED, APPROVED, EXECUTING)
@@ -46,7 +46,7 @@ class Eligible:
 
     item: Item
     basis: str
-    basis_id: int
+    basis_id: int | None
     since: object = None
     reason: str | None = None
 
@@ -88,10 +88,7 @@ def eligibility(session, item: Item) -> Eligible:
     if held:
         raise ListRefused("held", _("Item %(item)s cannot be destroyed: it is %(hold)s.", item=_name(item),
                                     hold=describe(held[0])))
-    try:
-        due = due_on(session, item)
-    except NotImplementedError:  # whole-dossier due dates come with the retention schedule
-        due = None
+    due = due_on(session, item)
     if due is not None:
         rule = None if item.kind == DOSSIER else session.scalar(select(RetentionDue.rule_id).where(
             RetentionDue.table_name == item.table_name, RetentionDue.record_id == item.record_id))
@@ -118,6 +115,11 @@ def candidates(session) -> list[Eligible]:
     """The due list and the approved appraisal marks, minus what an open list holds: what
     the application screen offers. Held items are offered too, so the refusal names the hold."""
     seen, found = set(), []
+    # Whole dossiers first: each is due when everything in it is (retention.due_dossiers).
+    for official_id, since in sorted(due_dossiers(session).items()):
+        item = Item.dossier(official_id)
+        seen.add(item)
+        found.append(Eligible(item, "due", None, since=since))
     for due in session.scalars(select(RetentionDue).order_by(RetentionDue.official_id, RetentionDue.id)):
         item = Item(MATERIAL if due.table_name == "material" else RECORD, due.official_id, due.table_name, due.record_id)
         seen.add(item)

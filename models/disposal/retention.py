@@ -194,6 +194,26 @@ def due_on(session, item: Item) -> date | None:
     return latest if held and due == held else None
 
 
+def due_dossiers(session) -> dict[int, date]:
+    """Every whole dossier that is due (``due_on`` of each), with its date: one statement for
+    the due list and one per section and batch of dossiers, whatever their number."""
+    from collections import Counter
+
+    from ..sections import RECORD_MODELS
+
+    due = {official_id: (count, latest) for official_id, count, latest in session.execute(
+        select(RetentionDue.official_id, func.count(), func.max(RetentionDue.due_on))
+        .group_by(RetentionDue.official_id))}
+    held, ids = Counter(), sorted(due)
+    for start in range(0, len(ids), 500):
+        batch = ids[start:start + 500]
+        for model in RECORD_MODELS:
+            held.update(dict(session.execute(
+                select(model.official_id, func.count()).where(model.official_id.in_(batch))
+                .group_by(model.official_id).execution_options(include_pending=True, all_departments=True)).all()))
+    return {official_id: latest for official_id, (count, latest) in due.items() if held[official_id] == count}
+
+
 # --- changing the schedule ------------------------------------------------------------------
 
 def keys(scope: str) -> dict[str, str]:

@@ -388,10 +388,6 @@ def test_the_inspector_opens_the_latest_report_rectifies_a_finding_and_prints_it
 
 def test_a_destruction_list_is_applied_for_approved_executed_under_supervision_and_its_register_printed(
         page, live_server, db, users, make_material, disposal):
-    from jobs import destruction_register
-    from models.disposal.destruction import DestructionList
-    from views.destruction import run_execution
-
     material = make_material(title="重复的干部履历表", material_class="4-1")
     disposal.due(material)
     sign_in(page, live_server, "archivist")
@@ -418,22 +414,10 @@ def test_a_destruction_list_is_applied_for_approved_executed_under_supervision_a
     sign_in(page, live_server, "archivist")
     page.goto(f"{live_server}/destruction/{list_id}")
     page.click("#open-execute")
-    if run_execution is not None:
-        page.select_option("#supervisor", str(users["unit_head"].id))
-        page.fill("#supervisor_password", DEMO_PASSWORD)  # the supervisor types it, present
-        page.click("#execute")
-        page.wait_for_selector("#registers .seal-ok")
-    else:
-        # MERGE: until jobs.destruction is merged the screen says execution is unavailable; the
-        # list is then left as the execution engine leaves it, and the journey goes on from there.
-        page.wait_for_selector("#unavailable")
-        db.session.expire_all()
-        lst = db.session.get(DestructionList, list_id)
-        disposal.executed(lst, users["archivist"], users["unit_head"])
-        destruction_register.build(db.session, lst)
-        db.session.commit()
-        page.click("a.dropdown-toggle:has-text('档案保管')")
-        page.click("text=销毁清册")
+    page.select_option("#supervisor", str(users["unit_head"].id))
+    page.fill("#supervisor_password", DEMO_PASSWORD)  # the supervisor types it, present
+    page.click("#execute")
+    page.wait_for_selector("#registers .seal-ok")
     page.click("#registers a.open-register")
     page.wait_for_selector("#seal .seal-ok")
     assert page.locator("#entries tr:has-text('重复的干部履历表')").count() == 1

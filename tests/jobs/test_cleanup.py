@@ -175,6 +175,21 @@ def test_a_run_removes_exactly_the_dry_runs_list_and_audits_each_kind(app, db, l
     assert cleanup.plan(now=now).total == 0
 
 
+def test_a_hold_on_the_dossier_keeps_its_stale_receipt_and_says_which_hold(app, db, leftovers, disposal, login_as):
+    """§9 冻结: what a hold keeps is not cleaned either, and the dry run names the hold."""
+    stale = leftovers["gone"]["receipt"]
+    hold = disposal.hold(kind="dossier", official_id=stale.official_id)
+    now = datetime.now()
+    listed = cleanup.plan(now=now)
+    assert f"collection_receipt:{stale.id}" not in refs(listed)["receipts"]
+    [(kept, why)] = listed.held["receipts"]
+    assert kept.ref == f"collection_receipt:{stale.id}" and f"第{hold.id}号冻结" in why
+    cleanup.run(now=now, kinds_=["receipts"], actor="test")
+    assert db.session.get(CollectionReceipt, stale.id) is not None
+    body = login_as("archivist").get("/cleanup/").get_data(as_text=True)
+    assert f"collection_receipt:{stale.id}" in body.split('id="held-receipts"')[1].split("</ul>")[0]
+
+
 def test_a_stale_draft_is_removed_only_after_its_author_was_told_and_the_notice_period_passed(
         app, db, leftovers, login_as, users):
     draft, request = leftovers["gone"]["draft"], leftovers["gone"]["change_request"]

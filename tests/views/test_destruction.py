@@ -10,13 +10,11 @@ from sqlalchemy import func, select
 from models.disposal.destruction import DestructionList, DestructionRegister
 from tests.apps import DEMO_PASSWORD
 from tests.helpers import messages
-from views import destruction as screens
 
-UNAVAILABLE = screens.run_execution is None
 
 
 def register_body(sealed) -> dict:
-    from jobs import destruction_register
+    from jobs.destruction import register as destruction_register
 
     return destruction_register.body_of(sealed)
 
@@ -167,15 +165,6 @@ def test_the_frozen_list_does_not_follow_an_edited_material(db, login_as, due_ma
     assert any("不能再修改" in m for m in said(archivist, f"/destruction/{list_id}"))
 
 
-@pytest.mark.skipif(not UNAVAILABLE, reason="the execution engine is merged: the real execution is tested")
-def test_without_the_execution_engine_the_screen_says_so(db, login_as, due_material):
-    list_id = submitted_and_approved(db, login_as, due_material)
-    archivist = login_as("archivist")
-    assert "尚不能执行销毁" in archivist.get(f"/destruction/{list_id}/execute").get_data(as_text=True)
-    archivist.post(f"/destruction/{list_id}/execute", data={"supervisor": "", "supervisor_password": ""})
-    assert the_list(db, list_id).state == "approved"
-
-
 def test_the_supervisor_is_another_person_who_knows_their_password(db, users, login_as, due_material):
     list_id = submitted_and_approved(db, login_as, due_material)
     archivist = login_as("archivist")
@@ -193,7 +182,6 @@ def test_the_supervisor_is_another_person_who_knows_their_password(db, users, lo
     assert the_list(db, list_id).state == "approved"
 
 
-@pytest.mark.skipif(UNAVAILABLE, reason="the execution engine (jobs.destruction) is not merged on this branch")
 def test_the_archivist_executes_with_a_supervisor_and_the_register_is_signed(db, users, login_as, due_material):
     from models import Material
 
@@ -214,8 +202,46 @@ def test_the_archivist_executes_with_a_supervisor_and_the_register_is_signed(db,
     assert "seal-ok" in page
 
 
+def test_a_whole_dossier_due_under_the_schedule_is_applied_approved_executed_and_registered(
+        db, users, login_as, retention, make_official, make_material):
+    """A dossier whose every document has passed its period is offered whole; once executed the
+    official's rows and data key are gone and the register names the dossier."""
+    from datetime import date
+
+    from models import Official
+    from models.disposal.due_list import compute_due
+    from security.keys import ShreddedKey, keyring
+
+    official = make_official(name="苏文远")
+    for year in (1990, 1991):
+        make_material(official=official, material_class="4-1", formed_on=date(year, 3, 1), title=f"{year}年学历证明")
+    retention.in_force("class", "4", 10)
+    compute_due(db.session, date.today())
+    db.session.commit()
+    official_id, value = official.id, f"{official.id}:dossier"
+
+    archivist = login_as("archivist")
+    list_id = apply(archivist)
+    assert f'value="{value}"' in archivist.get(f"/destruction/{list_id}").get_data(as_text=True)
+    archivist.post(f"/destruction/{list_id}/add", data={"item": value})
+    archivist.post(f"/destruction/{list_id}/submit")
+    assert [(e.kind, e.official_id) for e in the_list(db, list_id).items] == [("dossier", official_id)]
+    login_as("unit_head").post(f"/destruction-approval/{list_id}/decide", data={"decision": "approve", "note": "同意"})
+    done = login_as("archivist").post(f"/destruction/{list_id}/execute", data={
+        "supervisor": str(users["unit_head"].id), "supervisor_password": DEMO_PASSWORD})
+    assert done.status_code == 302 and the_list(db, list_id).state == "executed"
+
+    db.session.expire_all()
+    assert db.session.get(Official, official_id, execution_options={"include_pending": True,
+                                                                     "all_departments": True}) is None
+    with pytest.raises(ShreddedKey):
+        keyring().dek(official_id, fresh=True)
+    sealed = db.session.scalars(select(DestructionRegister).where(DestructionRegister.list_id == list_id)).one()
+    assert [item["kind"] for item in register_body(sealed)["items"]] == ["dossier"]
+
+
 def test_the_register_is_read_and_printed_by_those_who_may(db, users, login_as, disposal, due_material):
-    from jobs import destruction_register as register
+    from jobs.destruction import register
 
     list_id = submitted_and_approved(db, login_as, due_material)
     lst = the_list(db, list_id)

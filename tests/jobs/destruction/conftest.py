@@ -4,7 +4,7 @@ screens' tests take the HTTP path), and a dossier with something in every table.
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from models.disposal import DestructionItem, DestructionList, Hold, Item
 
@@ -73,7 +73,10 @@ def full_dossier(db, users, factory, make_official, make_material):
                                 proposed='{"post": "处长"}', original="{}", review_state="submitted")
         db.session.add(request)
         db.session.flush()
-        rule = RetentionRule(scope="class", key="1", period_years=10, state="active", reason="十年",
+        # One rule in force per class: the dossiers of a test share it.
+        rule = db.session.scalar(select(RetentionRule).where(RetentionRule.scope == "class", RetentionRule.key == "1",
+                                                             RetentionRule.state == "active")) \
+            or RetentionRule(scope="class", key="1", period_years=10, state="active", reason="十年",
                              proposed_by_id=users["archivist"].id)
         grant = Consultation(applicant_id=users["clerk"].id, official_id=official.id, purpose="干部考察",
                              sections="material", valid_from=date.today(), valid_until=date.today() + timedelta(days=7),

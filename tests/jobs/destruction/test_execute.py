@@ -54,13 +54,10 @@ def test_a_whole_dossier_goes_from_every_table_its_key_from_every_keyring_its_fi
     assert listed.state == "executed" and listed.executor_id == users["archivist"].id
     assert listed.supervisor_id == users["unit_head"].id and all(i.done_at for i in listed.items)
     # Until when older snapshots hold the rows in clear: the backup retention policy says.
-    try:
-        from jobs.backup.retention import snapshots_gone_by
-    except ImportError:
-        assert report["snapshots_gone_by"] is None
-    else:
-        gone_by = snapshots_gone_by(listed.executed_at)
-        assert report["snapshots_gone_by"] == (gone_by.isoformat() if gone_by else None)
+    from jobs.backup.retention import snapshots_gone_by
+
+    gone_by = snapshots_gone_by(listed.executed_at)
+    assert gone_by is not None and report["snapshots_gone_by"] == gone_by.isoformat()
 
     # The trail still verifies, and nothing in it holds the destroyed content.
     assert verify(db.session).ok
@@ -239,7 +236,7 @@ def app_cli(db, args):
     return result
 
 
-def test_a_section_record_goes_with_its_documents_but_a_held_document_stays_detached(
+def test_a_section_record_goes_with_its_documents_and_a_held_document_stops_it_until_lifted(
         db, users, full_dossier, make_material, approved_list):
     from models import Material
     from models.training import Training, TrainingOutcome
@@ -258,16 +255,23 @@ def test_a_section_record_goes_with_its_documents_but_a_held_document_stays_deta
     files = {"supporting": supporting.stored_sha256, "held": held.stored_sha256}
     listed = approved_list(training)
 
-    report = execute(db.session, listed, users["archivist"], users["unit_head"])
+    # The held document keeps its record: the list is refused, naming the hold, and nothing goes.
+    before = counts(db)
+    with pytest.raises(DestructionRefused) as refused:
+        execute(db.session, listed, users["archivist"], users["unit_head"])
+    assert "市审计局" in str(refused.value) and counts(db) == before
+    hold = db.session.scalar(select(Hold).where(Hold.material_id == ids["held"]))
+    hold.lifted_at, hold.lifted_by_id, hold.lift_reason = date.today(), users["archivist"].id, "取证完毕"
+    db.session.commit()
+
+    execute(db.session, listed, users["archivist"], users["unit_head"])
 
     db.session.expire_all()
     assert db.session.get(Training, ids["training"]) is None
     assert row_count(db, f"training_version WHERE id = {ids['training']}") == 0
-    assert db.session.get(Material, ids["supporting"], execution_options={"include_pending": True}) is None
-    assert not attachments.path_of(files["supporting"]).exists()
-    kept = db.session.get(Material, ids["held"], execution_options={"include_pending": True})
-    assert (kept.record_table, kept.record_id, kept.sequence) == (None, None, 1)
-    assert attachments.path_of(files["held"]).exists() and report["detached"] == [ids["held"]]
+    for name in ("supporting", "held"):
+        assert db.session.get(Material, ids[name], execution_options={"include_pending": True}) is None
+        assert not attachments.path_of(files[name]).exists()
     # A training outcome that named the training stays, without the link.
     assert db.session.get(TrainingOutcome, ids["outcome"]).training_id is None
     keyring().dek(official.id, fresh=True)

@@ -7,7 +7,7 @@ import json
 import pytest
 from sqlalchemy import func, select, text
 
-from jobs import destruction_register as register
+from jobs.destruction import register
 from models.disposal import applying
 from models.disposal.destruction import DestructionRegister, RegisterImmutable
 from models.disposal.items import Item
