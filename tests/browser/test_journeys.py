@@ -2,87 +2,13 @@
 leave the app."""
 
 import os
-import shutil
-import threading
 from urllib.parse import urlsplit
 
 import pytest
-from werkzeug.serving import make_server
 
-from tests.apps import DEMO_PASSWORD, make_app
+from tests.browser.steps import SAVE, choose, sign_in, type_date
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
-
-
-@pytest.fixture(scope="module")
-def live_server(app):
-    """The app served over real HTTP, with CSRF protection on as in production."""
-    served = make_app(app.config["SQLALCHEMY_DATABASE_URI"], WTF_CSRF_ENABLED=True)
-    server = make_server("127.0.0.1", 0, served, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    assert shutil.which(CHROMIUM) or os.path.exists(CHROMIUM), (
-        f"Chromium not found at {CHROMIUM}: install the Debian packages chromium and chromium-driver"
-    )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
-
-
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    page.requested_hosts = set()
-    page.on("request", lambda request: page.requested_hosts.add(urlsplit(request.url).netloc))
-    page.set_default_timeout(30000)  # a wait for the page, not a speed limit: the suite shares the cores
-    yield page
-    context.close()
-
-
-def choose(page, select_id, value):
-    """Pick an option of a select2-enhanced select, as the widget itself does."""
-    page.wait_for_selector(f"select#{select_id}", state="attached")
-    page.eval_on_selector(
-        f"select#{select_id}",
-        "(el, v) => { el.value = v; el.dispatchEvent(new Event('change', {bubbles: true})); }",
-        value,
-    )
-
-
-def type_date(page, input_id, day):
-    """Type a date as a person does: the date picker only learns typed keys."""
-    page.locator(f"#{input_id}").press_sequentially(day.isoformat())
-    page.keyboard.press("Escape")
-
-
-# The page's own form, not the sign-out button of the user menu (also a form).
-SAVE = "form:not(.navbar-logout) [type=submit]"
-
-
-def sign_in(page, live_server, username):
-    # Signing out is a form in the user menu; a fresh sign-in starts from no session at all.
-    page.context.clear_cookies()
-    page.goto(f"{live_server}/login/")
-    page.fill("#username", username)
-    page.fill("#password", DEMO_PASSWORD)
-    page.click("[type=submit]")
-    page.wait_for_url(f"{live_server}/")
 
 
 def test_clerk_creates_an_official_and_adds_work_experience(page, live_server, factory, departments):
@@ -384,56 +310,3 @@ def test_the_inspector_opens_the_latest_report_rectifies_a_finding_and_prints_it
         db.session.execute(RectificationItem.__table__.delete())
         db.session.execute(InspectionReport.__table__.delete())
         db.session.commit()
-
-
-def test_a_destruction_list_is_applied_for_approved_executed_under_supervision_and_its_register_printed(
-        page, live_server, db, users, make_material, disposal):
-    material = make_material(title="重复的干部履历表", material_class="4-1")
-    disposal.due(material)
-    sign_in(page, live_server, "archivist")
-    page.click("a.dropdown-toggle:has-text('档案保管')")
-    page.click("text=销毁申请")
-    page.fill("#reason", "保管期满，经鉴定可以销毁")
-    page.click("#create-list")
-    page.wait_for_selector("#candidates")
-    page.check(f"input.pick[value='{material.official_id}:material:{material.id}']")
-    page.click("#add-items")
-    page.wait_for_selector("#entries tr.entry:has-text('重复的干部履历表')")
-    page.click("#submit-list")
-    page.wait_for_selector("text=已提交")
-    list_id = db.session.scalars(select_lists()).one().id
-
-    sign_in(page, live_server, "unit_head")
-    page.click("a.dropdown-toggle:has-text('档案保管')")
-    page.click("text=销毁审批")
-    page.click(f"a.open-list[href$='/destruction-approval/{list_id}']")
-    page.fill("#note", "同意销毁")
-    page.click("#approve")
-    page.wait_for_selector(f"text=销毁清单 {list_id} 已批准")
-
-    sign_in(page, live_server, "archivist")
-    page.goto(f"{live_server}/destruction/{list_id}")
-    page.click("#open-execute")
-    page.select_option("#supervisor", str(users["unit_head"].id))
-    page.fill("#supervisor_password", DEMO_PASSWORD)  # the supervisor types it, present
-    page.click("#execute")
-    page.wait_for_selector("#registers .seal-ok")
-    page.click("#registers a.open-register")
-    page.wait_for_selector("#seal .seal-ok")
-    assert page.locator("#entries tr:has-text('重复的干部履历表')").count() == 1
-    with page.context.expect_event("response", lambda r: "/destruction-register/" in r.url and r.url.endswith("/pdf"),
-                                   timeout=120000) as answered:
-        with page.expect_popup(timeout=120000) as opened:
-            page.click("#print-register")
-    printed = answered.value
-    assert printed.status == 200 and printed.headers["content-type"].startswith("application/pdf")
-    opened.value.close()
-    assert page.requested_hosts == {urlsplit(live_server).netloc}, page.requested_hosts
-
-
-def select_lists():
-    from sqlalchemy import select
-
-    from models.disposal.destruction import DestructionList
-
-    return select(DestructionList)

@@ -1,0 +1,35 @@
+"""The steps every browser journey takes: sign in, pick a select2 option, type a date."""
+
+from tests.apps import DEMO_PASSWORD
+
+
+def choose(page, select_id, value):
+    """Pick an option of a select2-enhanced select, as the widget itself does."""
+    page.wait_for_selector(f"select#{select_id}", state="attached")
+    page.eval_on_selector(
+        f"select#{select_id}",
+        "(el, v) => { el.value = v; el.dispatchEvent(new Event('change', {bubbles: true})); }",
+        value,
+    )
+
+
+def type_date(page, input_id, day):
+    """Type a date as a person does: the date picker only learns typed keys."""
+    page.locator(f"#{input_id}").press_sequentially(day.isoformat())
+    page.keyboard.press("Escape")
+
+
+# The page's own form, not the sign-out button of the user menu (also a form).
+SAVE = "form:not(.navbar-logout) [type=submit]"
+
+
+def sign_in(page, live_server, username):
+    # Signing out is a form in the user menu; a fresh sign-in starts from no session at all.
+    page.context.clear_cookies()
+    page.goto(f"{live_server}/login/")
+    page.fill("#username", username)
+    page.fill("#password", DEMO_PASSWORD)
+    page.click("[type=submit]")
+    page.wait_for_url(f"{live_server}/")
+
+
