@@ -11,13 +11,9 @@ one (``models.disposal.register_hooks``); a change behind the application is cau
 metadata is in every backup, so the register is too.
 """
 
-import base64
-import hashlib
 import json
 
 import click
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -25,6 +21,8 @@ from sqlalchemy import select
 from models import codes
 from models.disposal.destruction import EXECUTED, DestructionRegister
 from security import audit
+
+from .. import seals
 
 CONTEXT = b"dossier-destruction-register\x1f"
 FORMAT = 1
@@ -34,8 +32,7 @@ def canonical(body: dict) -> str:
     return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
 
 
-def digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
+digest = seals.digest
 
 
 def _person(user) -> dict | None:
@@ -99,8 +96,7 @@ def build(session, destruction_list) -> DestructionRegister:
     if destruction_list.state != EXECUTED:
         raise RegisterRefused(f"destruction list {destruction_list.id} is {destruction_list.state}, not executed")
     text = canonical(body_of_list(destruction_list))
-    sha = digest(text)
-    signature = base64.b64encode(audit.signing_key().sign(CONTEXT + sha.encode())).decode()
+    sha, signature = seals.seal(text, CONTEXT)
     register = DestructionRegister(list_id=destruction_list.id, body=text, sha256=sha, signature=signature)
     session.add(register)
     session.flush()
@@ -116,16 +112,9 @@ def body_of(register) -> dict:
 
 def check(register) -> str | None:
     """None when the body matches its hash and the hash its signature; else what is wrong."""
-    if digest(register.body) != register.sha256:
-        return "body_changed"
-    path = audit.public_key_path()
-    if not path.exists():
-        return "no_public_key"
-    public = serialization.load_pem_public_key(path.read_bytes())
-    try:
-        public.verify(base64.b64decode(register.signature, validate=True), CONTEXT + register.sha256.encode())
-    except (InvalidSignature, ValueError):
-        return "bad_signature"
+    problem = seals.check(register.body, register.sha256, register.signature, CONTEXT)
+    if problem:
+        return problem
     try:
         if body_of(register).get("list") != register.list_id:
             return "wrong_list"
