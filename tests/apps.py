@@ -127,8 +127,11 @@ def clean_dossiers(app) -> None:
         _db.session.execute(delete(ScanRun.__table__))
         _db.session.execute(delete(ConsultationReading.__table__))
         _db.session.execute(delete(Consultation.__table__))
-        from models import AppraisalMark, Hold
+        from models import AppraisalMark, CompletenessConfirmation, Hold, RetentionDue
 
+        # Rows naming an official: SQLite without foreign keys would keep them, dangling.
+        _db.session.execute(delete(CompletenessConfirmation.__table__))
+        _db.session.execute(delete(RetentionDue.__table__))
         for model in (AppraisalMark, Hold):
             _db.session.execute(delete(version_class(model).__table__))
             _db.session.execute(delete(model.__table__))

@@ -378,8 +378,9 @@ def disposal(db, users):
 
 
 @pytest.fixture
-def retention(db, users):
-    """The retention schedule (tests.disposal.Schedule), emptied after the test."""
+def retention(db, users, make_user):
+    """The retention schedule (tests.disposal.Schedule), emptied after the test: before the
+    accounts a test made go (``make_user`` is torn down after it), as rules name them."""
     from tests.disposal import Schedule, clean_schedule
 
     yield Schedule(db, users)

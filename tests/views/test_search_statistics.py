@@ -77,8 +77,10 @@ def test_statistics_sum_to_the_list_count_in_scope(db, login_as, make_official):
 
 
 def test_changes_over_a_period_and_the_export(db, login_as, make_official, trail=None):
+    from datetime import date
+
     official = make_official()
-    official.status = "2"
+    official.status, official.left_on = "2", date.today()  # retired today, as entered with the status
     db.session.commit()
     client = login_as("hr_reviewer")
     page = client.get("/statistics/", query_string={"dimension": "changes"}).get_data(as_text=True)

@@ -14,9 +14,22 @@ from security.audit_tables import AuditEvent
 
 @pytest.fixture
 def due_material(db, make_material, disposal):
+    """A due material in a dossier that keeps something not due (so the dossier itself is not)."""
     material = make_material(title="重复的任免审批表", material_class="4-1")
+    make_material(official=material.official, title="干部履历表")
     disposal.due(material)
     return material
+
+
+def test_a_dossier_is_offered_whole_only_when_everything_in_it_is_due(db, make_material, disposal):
+    material = make_material(title="学历证明", material_class="4-1")
+    disposal.due(material)
+    offered = [c.item for c in applying.candidates(db.session)]
+    assert Item.dossier(material.official_id) in offered and Item.of(material) in offered
+    kept = make_material(official=material.official, title="干部履历表")
+    assert Item.dossier(material.official_id) not in [c.item for c in applying.candidates(db.session)]
+    disposal.due(kept)
+    assert Item.dossier(material.official_id) in [c.item for c in applying.candidates(db.session)]
 
 
 def new_list(db, users, *items):
