@@ -267,6 +267,17 @@ def confirm_password(session, user, password: str) -> bool:
     return False
 
 
+def own_credentials(session, user, other) -> bool:
+    """Whether ``user``'s password is their own and not ``other``'s doing: not one still to be
+    changed (chosen by an administrator, or expired), and not last set by ``other``. A second
+    person's confirmation (a destruction's supervisor) counts only then: otherwise whoever
+    chose the password could confirm for them."""
+    if password_expired(session, user):
+        return False
+    state = session.get(AccountSecurity, user.id)
+    return state is None or state.credentials_set_by_id is None or state.credentials_set_by_id != other.id
+
+
 # ------------------------------------------------------------------ second factor
 
 

@@ -167,6 +167,10 @@ class DestructionView(_Screen):
         except applying.ListRefused as refused:
             flash(str(refused), "danger")
             return False
+        if not accounts.own_credentials(db.session, supervisor, g.user):
+            flash(_("The supervisor must confirm with a password of their own: theirs is still to be changed, "
+                    "or was last set by you. Nothing was destroyed."), "danger")
+            return False
         if not accounts.confirm_password(db.session, supervisor, request.form.get("supervisor_password", "")):
             db.session.rollback()
             flash(_("The supervisor's password is wrong (or the account is locked): nothing was destroyed."), "danger")

@@ -182,6 +182,30 @@ def test_the_supervisor_is_another_person_who_knows_their_password(db, users, lo
     assert the_list(db, list_id).state == "approved"
 
 
+def test_a_supervisor_whose_password_the_executor_chose_or_still_to_change_cannot_confirm(
+        db, users, login_as, due_material):
+    """Whoever set an account's password could type it: such a supervisor is no second person."""
+    from models.accounts import AccountSecurity
+    from security import accounts
+
+    list_id = submitted_and_approved(db, login_as, due_material)
+    supervisor = users["unit_head"]
+    form = {"supervisor": str(supervisor.id), "supervisor_password": DEMO_PASSWORD}
+    state = accounts.state_of(db.session, supervisor.id)
+    for change in ({"credentials_set_by_id": users["archivist"].id}, {"must_change_password": True}):
+        saved = {key: getattr(state, key) for key in change}
+        for key, value in change.items():
+            setattr(state, key, value)
+        db.session.commit()
+        response = login_as("archivist").post(f"/destruction/{list_id}/execute", data=form)
+        assert any("自己的密码" in m for m in messages(response.get_data(as_text=True)))
+        assert the_list(db, list_id).state == "approved"
+        state = db.session.get(AccountSecurity, supervisor.id)
+        for key, value in saved.items():
+            setattr(state, key, value)
+        db.session.commit()
+
+
 def test_the_archivist_executes_with_a_supervisor_and_the_register_is_signed(db, users, login_as, due_material):
     from models import Material
 
