@@ -131,7 +131,12 @@ def candidates(session) -> list[Eligible]:
         if item not in seen:
             seen.add(item)
             found.append(Eligible(item, "invalid", mark.id, reason=mark.reason))
-    return [e for e in found if _on_open_list(session, e.item, None) is None]
+    # What open lists already hold, read once (not a query per candidate: the due list is long).
+    listed = {Item(kind, official_id, table_name, record_id) for kind, official_id, table_name, record_id in
+              session.execute(select(DestructionItem.kind, DestructionItem.official_id, DestructionItem.table_name,
+                                     DestructionItem.record_id).join(DestructionList)
+                              .where(DestructionList.state.in_(OPEN_STATES)))}
+    return [e for e in found if e.item not in listed]
 
 
 def _check_text(reason: str, method: str) -> tuple[str, str]:
