@@ -10,7 +10,7 @@ from flask_appbuilder import AppBuilder
 
 import models
 from models.db import db
-from security import audit, audit_hooks, checkpointing, keys, scope
+from security import audit, audit_hooks, checkpointing, keys, scope, unit_time
 
 from .extensions import csrf, migrate
 
@@ -76,6 +76,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         app.config.from_envvar("DOSSIER_CONFIG")
     app.config.update(overrides or {})
     check_configuration(app.config)
+    unit_time.init_app(app)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret(app)
     if app.config.get("MAX_CONTENT_LENGTH") is None:

@@ -23,6 +23,7 @@ from pathlib import Path
 from flask import has_request_context, request
 from sqlalchemy import update
 
+from security import audit_registry
 from security.audit_tables import AuditEvent
 # The names callers use as ``audit.X``, wherever the piece lives.
 from security.audit_chain import (  # noqa: F401
@@ -77,6 +78,9 @@ def record(action: str, *, object_type=None, object_id=None, details=None, actor
     """
     if not ACTION.fullmatch(action):
         raise ValueError(f"not an audit action name: {action!r}")
+    if not audit_registry.is_registered(action):
+        # An unlabelled event could be neither named nor filtered on the auditor's screen.
+        raise ValueError(f"audit action {action!r} is not in security.audit_registry.ACTIONS")
     if session is None:
         session = _session
     if session is None:
@@ -111,6 +115,17 @@ def record(action: str, *, object_type=None, object_id=None, details=None, actor
     # Read after the commit by security.checkpointing, which signs the head every so often.
     session.info["dossier_audit_appended"] = seq
     return event
+
+
+def tail_status(session):
+    """(result, None) of verifying the events since the last checkpoint, or (None, error):
+    bounded in cost by the checkpoint schedule, so a page can show it on every view."""
+    try:
+        return verify(session, since_last_checkpoint=True), None
+    except AuditError as error:
+        return None, str(error)
+    finally:
+        session.rollback()
 
 
 # --- checkpoints ---------------------------------------------------------------------------

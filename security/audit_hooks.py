@@ -32,7 +32,9 @@ def _changed_fields(obj) -> list[str]:
 
 def _describe(obj, action: str) -> tuple[str, dict]:
     if isinstance(obj, ReviewDecision):
-        return "review", {"decision": obj.action, "item": f"{obj.item_table}:{obj.item_id}",
+        # The author's submission is not a reviewer's decision (§3.3): its own action.
+        kind = "submit" if obj.action == "submit" else "review"
+        return kind, {"decision": obj.action, "item": f"{obj.item_table}:{obj.item_id}",
                           "from": obj.from_state, "to": obj.to_state}
     details = {}
     official_id = getattr(obj, "official_id", None)

@@ -12,7 +12,9 @@ from sqlalchemy import BigInteger, CheckConstraint, Column, Index, Integer, Stri
 
 class AuditEvent(Model):
     __tablename__ = "audit_event"
-    __table_args__ = (Index("ix_audit_event_object", "object_type", "object_id"),)
+    __table_args__ = (Index("ix_audit_event_object", "object_type", "object_id"),
+                      # An account's reads, newest first (security.workbench: officials opened recently).
+                      Index("ix_audit_event_actor_reads", "actor_id", "action", "object_type", "seq"))
 
     # Assigned by the writer as chain head + 1, never by a database sequence,
     # which skips numbers on rollback and would make a gap mean nothing.
@@ -31,6 +33,12 @@ class AuditEvent(Model):
     # Canonical JSON, stored exactly as chained; references only, never personal data.
     details = Column(Text, nullable=False)
     chain = Column(String(64), nullable=False)
+
+    @property
+    def object_named(self) -> str:
+        """What the event is about, as the screen named it for its viewer
+        (security.audit_display sets ``named``); the stored id otherwise."""
+        return getattr(self, "named", None) or self.object_id or ""
 
     def __repr__(self):
         return f"#{self.seq} {self.action}"
