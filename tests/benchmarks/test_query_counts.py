@@ -33,6 +33,9 @@ def pages(db) -> dict[str, tuple[str, str]]:
                                .limit(1))
     return {
         "home": ("hr_reviewer", "/"),
+        # The workbench of every role with queues of its own (security.workbench): one query per tile kind.
+        **{f"home ({role})": (role, "/") for role in ("clerk", "dept_head", "unit_head", "archivist", "secadmin",
+                                                       "auditor")},
         "official list": ("hr_reviewer", "/officialview/list/"),
         "official search": ("hr_reviewer", f"/officialview/list/?_flt_0_name=王&_flt_0_department={d01}"),
         "official list (department scope)": ("clerk", "/officialview/list/"),

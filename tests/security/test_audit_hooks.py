@@ -28,8 +28,8 @@ def test_a_record_entered_and_reviewed_is_in_the_trail_in_order(db, login_as, fa
     client.post("/mydrafts/submit", data={"item": f"work_experience:{record.id}"})
     kinds = [(e.action, e.object_type, e.actor_name) for e in events_after(db, start)]
     assert ("create", "work_experience", "clerk") in kinds
-    assert ("review", "review_decision", "clerk") in kinds
-    assert kinds.index(("create", "work_experience", "clerk")) < kinds.index(("review", "review_decision", "clerk"))
+    assert ("submit", "review_decision", "clerk") in kinds
+    assert kinds.index(("create", "work_experience", "clerk")) < kinds.index(("submit", "review_decision", "clerk"))
     assert audit.verify(db.session).ok
 
 

@@ -127,6 +127,10 @@ def test_officials_opened_recently_are_the_users_own_reads_in_scope(db, users, m
     assert clerk.get(f"/officialview/show/{mine.id}").status_code == 200
     recent = clerk.get("/").get_data(as_text=True).split('id="recent-officials"')[1].split("</ul>")[0]
     assert mine.name in recent and other.name not in recent
+    # Transferred out of the clerk's department: no longer theirs to reopen, so not listed.
+    mine.department_id = other.department_id
+    db.session.commit()
+    assert mine.name not in clerk.get("/").get_data(as_text=True)
 
 
 def test_the_search_box_is_there_for_those_who_search(login_as):
