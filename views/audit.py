@@ -152,6 +152,7 @@ class AuditEventView(DossierModelView):
         status, error = chain_status()
         return self.render_template(
             self.list_template, title=self.list_title, widgets=self._list(), status=status, status_error=error,
+            local_time=unit_time.local_text,
         )
 
     @expose("/verify/", methods=["POST"])

@@ -142,6 +142,11 @@ def test_unit_time_converts_both_ways_and_refuses_an_unknown_zone(app):
         assert utc_text("not a time") is None
     with pytest.raises(ValueError, match="UNIT_TIMEZONE"):
         zone_of("Mars/Olympus_Mons")
+    from app import create_app
+
+    # Checked at start-up: a misspelt zone never reaches a page.
+    with pytest.raises(ValueError, match="UNIT_TIMEZONE"):
+        create_app({"UNIT_TIMEZONE": "Asia/Shangai"})
 
 
 def test_details_are_a_readable_table_without_secrets(db, login_as):
