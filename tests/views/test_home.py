@@ -107,7 +107,8 @@ def test_the_work_is_really_there(users, waiting, login_as):
     assert counts["hr_reviewer"]["final_review"] == "1"
     assert counts["archivist"]["consultations"] == "1" and counts["archivist"]["failed_backups"] == "1"
     assert int(counts["archivist"]["overdue_receipts"]) >= 1
-    assert counts["secadmin"]["permission_requests"] == "1"
+    # Other tests of the same worker may leave requests of their own pending: at least ours.
+    assert int(counts["secadmin"]["permission_requests"]) >= 1
     assert counts["auditor"] == {"audit_chain": "完好"}
 
 
