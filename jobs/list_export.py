@@ -11,9 +11,11 @@ from datetime import date, datetime
 
 from sqlalchemy import String, Text
 
-from models.rosters import MASKS
+from models.identity import MASKS
 
-# Sensitive fields without a mask of their own (free text): nothing of them shows.
+# Sensitive fields without a mask of their own (free text, an integrity-file text): nothing of
+# them shows in an export, whoever exports. They are read one record at a time on screen, by
+# the section's read rule; the identity tier (models.identity) is about identity fields only.
 HIDDEN = "******"
 # What the audit trail keeps of typed text about an official (as for rosters): not the text.
 LEFT_OUT = "…"
@@ -32,15 +34,20 @@ def sensitive_fields(model) -> dict[str, str | None]:
     return {c.info["plain"]: c.info.get("format") for c in model.__table__.columns if "plain" in c.info}
 
 
-def mask_of(kind: str | None):
-    return MASKS.get(kind) or (lambda _value: HIDDEN)
+def mask_of(kind: str | None, clear: bool = False):
+    """How a sensitive field of format ``kind`` exports: an identity field clear or masked,
+    free text hidden."""
+    if kind in MASKS:
+        return None if clear else MASKS[kind]
+    return lambda _value: HIDDEN
 
 
 def columns(model, keys, labels: dict, formatters: dict, clear: bool) -> list[ListColumn]:
-    """The list's columns with their labels and formatters; a sensitive one masked unless ``clear``."""
+    """The list's columns with their labels and formatters; an identity field masked unless
+    ``clear`` (the identity tier), a sensitive free text never shown."""
     sensitive = sensitive_fields(model)
     return [ListColumn(key, str(labels.get(key, key)), formatters.get(key),
-                       None if clear or key not in sensitive else mask_of(sensitive[key]))
+                       mask_of(sensitive[key], clear) if key in sensitive else None)
             for key in keys]
 
 

@@ -125,6 +125,24 @@ def seal(table: str, name: str, row_id: int, official_id: int, version: int, key
     return crypto.encrypt(key, version, str(value).encode(), crypto.field_aad(table, name, row_id, official_id))
 
 
+class _StoredRow:
+    """What decrypting a stored value needs: its table, row and whose data key protects it."""
+
+    def __init__(self, table: str, row_id: int, official_id: int):
+        self.__tablename__, self.id, self.official_id = table, row_id, official_id
+
+
+def open_stored(table: str, name: str, row_id: int, official_id: int, blob):
+    """The plaintext of field ``name`` as stored outside its object (a version row, a raw
+    SELECT): bound, like every sealed value, to its table, field, row and official. A value
+    that cannot be read is SHREDDED or TAMPERED, never its bytes."""
+    if blob is None:
+        return None
+    field = Sensitive(f"_{name}")
+    field.name = name
+    return field._decrypt(_StoredRow(table, row_id, official_id), bytes(blob))
+
+
 def sensitive_fields(model) -> dict[str, Sensitive]:
     return {name: attr for klass in reversed(model.__mro__) for name, attr in vars(klass).items()
             if isinstance(attr, Sensitive)}

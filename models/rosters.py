@@ -3,7 +3,8 @@
 What may be offered is read from the section registry: each section's
 ``roster_columns`` (``models.roster_fields``), for the sections the reader may read
 (``models.reading.closed_to``). Identifiers (citizen ID, phones, e-mail) need the
-identifiers permission and are masked unless it is the clear one. The query is one
+identifiers permission and are masked unless the reader holds the identity tier
+(``models.identity``). The query is one
 SELECT over ``official`` with a correlated subquery per derived column; the session's
 hooks (``models.visibility``) keep it inside the reader's department scope, and every
 part of it reads approved content only.
@@ -18,13 +19,12 @@ from flask_babel import gettext as _
 from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Text, func, or_, select
 from sqlalchemy.orm import relationship
 
-from . import codes, roster_filters
+from . import codes, identity, roster_filters
 from .reading import closed_to, has_permission
 from .roster_fields import Age, OpenSince
 
 ROSTER_VIEW = "roster"
 IDENTIFIERS = ("can_identifiers", ROSTER_VIEW)
-IDENTIFIERS_CLEAR = ("can_identifiers_clear", ROSTER_VIEW)
 MAX_CONTAINS = 50
 # The form's section-field filters: one (field, operation, value) per row, in order.
 FIELD, FIELD_OP, FIELD_VALUE = "sf", "sf_op", "sf_value"
@@ -97,7 +97,10 @@ def offer(user) -> dict:
     from .sections import DOSSIER_MODELS
 
     _classes, tables = closed_to(user)
-    identifiers = has_permission(user, IDENTIFIERS) or has_permission(user, IDENTIFIERS_CLEAR)
+    # Whether a roster lists identifiers at all is the roster's own permission; clear or
+    # masked is the identity tier's (a clerk reads them clear, one official at a time, and
+    # still lists none).
+    identifiers = has_permission(user, IDENTIFIERS)
     offered = {}
     for model in DOSSIER_MODELS:
         if model.__tablename__ in tables:
@@ -110,7 +113,8 @@ def offer(user) -> dict:
 
 
 def identifiers_clear(user) -> bool:
-    return has_permission(user, IDENTIFIERS_CLEAR)
+    """Identifiers in clear: the one identity tier of every screen (models.identity)."""
+    return identity.reads_clear(user)
 
 
 def parse(args) -> Spec:
@@ -287,17 +291,7 @@ def _identifier(key, blob, official_id, mask):
     return mask(value) if mask else value
 
 
-def _mask_email(value: str) -> str:
-    local, _at, domain = value.partition("@")
-    return f"{local[:1]}***@{domain}"
-
-
-MASKS = {
-    "citizen_id": lambda v: v[:6] + "*" * max(len(v) - 10, 0) + v[-4:],
-    "mobile": lambda v: v[:3] + "****" + v[-4:],
-    "phone": lambda v: "*" * max(len(v) - 4, 0) + v[-4:],
-    "email": _mask_email,
-}
+MASKS = identity.MASKS
 
 
 def saved_for(session, user) -> list:

@@ -9,6 +9,7 @@ from then on the security administrator edits them in FAB's own role screen.
 from flask_babel import lazy_gettext as _l
 
 from models import AREAS, DOSSIER_MODELS
+from models.identity import READ_CLEAR
 
 from . import menu
 
@@ -103,7 +104,7 @@ CONSULTATION_ARCHIVE = {"consultation": READER["consultation"] + ("can_decide_ar
 
 # Rosters, exports and statistics (views.rosters, views.statistics), within the role's scope:
 # exporting is a permission of its own, and so are the identifiers (citizen ID, phones,
-# e-mail) in a roster, masked unless the clear one is granted (models.rosters).
+# e-mail) in a roster, masked unless the identity tier is granted (IDENTITY_CLEAR).
 # Any list screen (views.list_export) exports with one permission of its own, whatever the
 # screen; the screen's list permission, scope and read rule still decide what it holds.
 LIST_EXPORT = ("can_export", "list_export")
@@ -111,6 +112,13 @@ ROSTERS = {"roster": ("can_list", "can_save")}
 EXPORTS = {"roster": ("can_list", "can_save", "can_export", "can_identifiers"), "statistics": ("can_list", "can_export"),
            LIST_EXPORT[1]: (LIST_EXPORT[0],)}
 STATISTICS = {"statistics": ("can_list",)}
+# Identity and contact fields (citizen ID, phones, e-mail) in clear, on every screen, history,
+# roster and export (models.identity); whoever lacks it reads them masked. HR keeps and
+# checks them. The clerk holds it too: the clerk types them from the source documents and
+# must see on the edit form what was typed (a form without them could not correct a typo),
+# within their own departments. The department head, archivist, unit head and inspector
+# review, keep or supervise the dossier; nothing in that work needs the full number.
+IDENTITY_CLEAR = {READ_CLEAR[1]: (READ_CLEAR[0],)}
 # The one search box: whoever reads officials finds them.
 SEARCH = {"search": ("can_list",)}
 
@@ -147,14 +155,14 @@ READ_MARKS = {"appraisal": ("can_list",)}
 # role → {FAB view permission name: permissions}, for screens outside the dossier.
 OTHER_ACCESS = {
     "clerk": {"departments": READ, "collection_register": MODIFY, **AUTHOR, **HISTORY, **READER, **ROSTERS,
-              **STATISTICS, **SEARCH},
+              **STATISTICS, **SEARCH, **IDENTITY_CLEAR},
     "dept_head": {"departments": READ, "collection_register": READ, **AUTHOR, **FIRST_REVIEWER, **HISTORY, **BACKLOG,
                   **CONSULTATION_DEPARTMENT, **ROSTERS, **STATISTICS, **SEARCH},
     "hr_reviewer": {
         "departments": MODIFY, "code_tables": READ, "collection_register": MODIFY,
         "batch_assessment": ("can_index", "can_save"),
         **AUTHOR, **FINAL_REVIEWER, **HISTORY, **BACKLOG, **READER, **EXPORTS, **SEARCH, **HR_INSPECTION,
-        **READ_MARKS,
+        **READ_MARKS, **IDENTITY_CLEAR,
     },
     "archivist": {"departments": READ, "code_tables": READ, "collection_register": READ, **HISTORY, **BACKLOG,
                   **CONSULTATION_ARCHIVE, "backups": ("can_list", "can_request"),
@@ -245,6 +253,7 @@ def sync_roles(sm) -> dict[str, int]:
     for permission in SCOPE_PERMISSIONS:
         sm.add_permission_view_menu(permission, SCOPE_VIEW)
     sm.add_permission_view_menu(*LIST_EXPORT)
+    sm.add_permission_view_menu(*READ_CLEAR)
     for role_name in ROLE_LABELS:
         role = sm.find_role(role_name) or sm.add_role(role_name)
         held = {(pv.permission.name, pv.view_menu.name) for pv in role.permissions}

@@ -22,7 +22,7 @@ from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Optional, StopValidation
 
 from models.db import db
-from models import DOSSIER_MODELS, codes, validation, workflow
+from models import DOSSIER_MODELS, codes, identity, validation, workflow
 from models.labels import labels_of
 from security import request_state, scope
 
@@ -81,6 +81,9 @@ def metadata_attrs(model) -> dict:
     }
     formatters = {key: (lambda code, t=table: codes.name(t, code)) for key, table in code_columns.items()}
     formatters["review_state"] = workflow.state_label
+    # Identity fields read masked on every show page and list without the identity tier.
+    for key, kind in identity.fields_of(model).items():
+        formatters[key] = lambda value, kind=kind: value if identity.reads_clear(g.user) else identity.masked(kind, value)
     rules = ModelRules(model)
     # Sensitive fields are stored encrypted: FAB sees no column, so the form field is ours.
     for column in columns:
@@ -259,6 +262,28 @@ class DossierModelView(ListExport, SavingForms, ModelView):
 
 class RecordView(DossierModelView):
     """A screen of dossier records: every write follows the review workflow (models.workflow)."""
+
+    # Without the identity tier (models.identity) the edit form leaves identity fields out:
+    # prefilled, they would show in clear; masked, the mask would be saved over the value.
+    # Left out, a save leaves them as they are. Only this screen's own edit route does so:
+    # self-service edits the official's own record (views.self_service), read by its subject.
+    @property
+    def edit_form(self):
+        full, without_identity = self.__dict__.get("_edit_forms", (None, None))
+        masked = (has_request_context() and (request.endpoint or "").startswith(f"{type(self).__name__}.")
+                  and not identity.reads_clear(g.user))
+        return without_identity if masked else full
+
+    @edit_form.setter
+    def edit_form(self, form):
+        left_out = dict.fromkeys(identity.fields_of(self.datamodel.obj))
+        self.__dict__["_edit_forms"] = (form, type(form.__name__, (form,), left_out) if left_out and form else form)
+
+    def _get_edit_widget(self, form, exclude_cols=None, widgets=None):
+        widgets = widgets or {}
+        widgets["edit"] = self.edit_widget(form=form, include_cols=[c for c in self.edit_columns if c in form],
+                                           exclude_cols=exclude_cols or [], fieldsets=self.edit_fieldsets)
+        return widgets
 
     # Forms may offer, and edits may load, the user's own drafts; lists never do.
     def _add(self):

@@ -24,7 +24,7 @@ from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_babel import gettext as _
 
 from jobs import exports, list_export
-from models import reading, rosters
+from models import identity, reading, rosters
 from models.db import db
 from security.manager import view_named
 from security.roles import LIST_EXPORT
@@ -136,7 +136,7 @@ class ListExport:
             title = str(self.list_title)
             heading = exports.Heading(unit_name(), title, g.user.get_full_name(), datetime.now())
             cols = list_export.columns(model, self.list_columns, self.label_columns, self.formatters_columns,
-                                       clear=rosters.identifiers_clear(g.user))
+                                       clear=identity.reads_clear(g.user))
             values = self.datamodel.get_values(query.yield_per(CHUNK), self.list_columns)
             export = exports.write(fmt, heading, [c.label for c in cols], list_export.rows(values, cols))
         except exports.ExportError as error:

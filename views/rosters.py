@@ -46,8 +46,8 @@ class RosterView(BaseView):
     route_base = "/rosters"
     class_permission_name = "roster"
     default_view = "list"
-    # Identifiers: offered with can_identifiers (masked), clear with can_identifiers_clear (models.rosters).
-    base_permissions = ["can_list", "can_save", "can_export", "can_identifiers", "can_identifiers_clear"]
+    # Identifiers: offered with can_identifiers, clear with the identity tier (models.identity).
+    base_permissions = ["can_list", "can_save", "can_export", "can_identifiers"]
     method_permission_name = {"list": "list", "run": "list", "save": "save", "forget": "save", "export": "export"}
 
     def _offered(self):

@@ -11,39 +11,14 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy_continuum import version_class
 
 from models.db import db
 from models import BY_TABLE, AppraisalMark, ChangeRequest, Material, Official, ReviewDecision, codes, validation, workflow
+from models import history, identity
 from models.cleanup import removal_dates
-from models.labels import labels_of
+# The history's reading of a stored value and a field's label, which other screens share.
+from models.history import display, field_label  # noqa: F401
 from security import request_state, scope
-
-
-def display(model, key, value) -> str:
-    """A stored value as the reader should see it."""
-    if value is None or value == "":
-        return ""
-    if key == "review_state":
-        return workflow.state_label(value)
-    column = model.__table__.columns.get(key)
-    if column is not None and "code_table" in column.info:
-        return codes.name(column.info["code_table"], value)
-    if column is not None and column.foreign_keys and key.endswith("_id"):
-        target = next(iter(column.foreign_keys)).column.table.name
-        from models import Department
-
-        related = {"department": Department, "official": Official}.get(target)
-        if related is not None:
-            obj = db.session.get(related, value, execution_options={"include_pending": True})
-            return str(obj) if obj else str(value)
-    return str(value)
-
-
-def field_label(model, key) -> str:
-    """A column's label; a foreign key is labelled as its relation (official_id → 官员)."""
-    labels = labels_of(model)
-    return str(labels.get(key[:-3] if key.endswith("_id") and key[:-3] in labels else key, key))
 
 
 @dataclass
@@ -87,7 +62,10 @@ def row_of(item, rejection=_LOOK_UP) -> Row:
     if isinstance(item, ChangeRequest):
         model = item.target_model
         old, new = ({}, {}) if hidden else (item.original_values, item.proposed_values)
-        summary = [(field_label(model, k), display(model, k, old.get(k)), display(model, k, new[k])) for k in new]
+        # A change of a citizen ID or phone reads masked to a reviewer without the identity tier.
+        clear = identity.reads_clear(g.user, item.official)
+        summary = [(field_label(model, k), display(model, k, identity.shown(model, k, old.get(k), clear)),
+                    display(model, k, identity.shown(model, k, new[k], clear))) for k in new]
         section = _("%(section)s (change request)", section=model.section_label)
         edit_url = None
         history_url = url_for("HistoryView.record", table=item.table_name, record_id=item.record_id)
@@ -280,24 +258,8 @@ class HistoryView(BaseView):
                 abort(404)
         if not workflow.may_open(db.session, g.user, record):
             abort(404)
-        versions = db.session.scalars(
-            select(version_class(model)).where(version_class(model).id == record_id)
-            .order_by(version_class(model).transaction_id)
-        ).all()
-        entries = []
-        for version in versions:
-            changes = [
-                (field_label(model, key), display(model, key, old), display(model, key, new))
-                for key, (old, new) in version.changeset.items()
-                if key not in ("id", "changed_at", "changed_by_id", "entered_at", "entered_by_id")
-            ]
-            entries.append({
-                "at": version.transaction.issued_at,
-                "actor": version.transaction.user,
-                "address": version.transaction.remote_addr,
-                "operation": (_("Created"), _("Changed"), _("Deleted"))[version.operation_type],
-                "changes": changes,
-            })
+        official = record if isinstance(record, Official) else record.official
+        entries = history.entries(db.session, model, record_id, clear=identity.reads_clear(g.user, official))
         decisions = db.session.scalars(
             select(ReviewDecision)
             .where(ReviewDecision.record_table == table, ReviewDecision.record_id == record_id)
