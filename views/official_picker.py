@@ -12,8 +12,8 @@ applies it again to what is posted, so a forged id outside the scope is a form e
 from flask import jsonify, render_template, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access_api
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from wtforms import Field
 from wtforms.validators import StopValidation
 
@@ -29,11 +29,11 @@ class OfficialPickerWidget:
 
     def __call__(self, field, **kwargs):
         official = field.data
-        return render_template(
+        return Markup(render_template(
             "dossier/_official_picker.html", id=kwargs.get("id", field.id), name=field.name,
             css=kwargs.get("class", "form-control"), label=str(field.label.text),
             chosen=(official.id, search.label(official)) if official is not None else None,
-            url=url_for("OfficialPickerView.search"), strings=strings())
+            url=url_for("OfficialPickerView.search"), strings=strings()))
 
 
 class OfficialPickerField(Field):
