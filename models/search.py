@@ -49,6 +49,16 @@ def query(text: str, limit: int = LIMIT):
     return base.where(condition).order_by(Official.name, Official.id).limit(limit)
 
 
+def label(official) -> str:
+    """How a picker names an official: namesakes are told apart by department and birth month."""
+    from flask_babel import gettext as _
+
+    department = official.department
+    return _("%(name)s (%(department)s, born %(born)s)", name=official.name,
+             department=f"{department.code} {department.name}" if department is not None else "",
+             born=official.birth_date.strftime("%Y-%m") if official.birth_date else "")
+
+
 def find(session, text: str, limit: int = LIMIT) -> list:
     statement = query(text, limit)
     return [] if statement is None else list(session.scalars(statement))

@@ -114,3 +114,41 @@ def guard(model, pk) -> None:
                  details={"path": request.path, "method": request.method})
     db.session.commit()
     abort(404)
+
+
+# The official picker (views.official_picker): a few names to choose from, never a list of everyone.
+PICKER_LIMIT = 20
+
+
+def reachable_condition(reach: Scope | None):
+    """The scope's SQL condition on officials, or None for no limit (HR, commands)."""
+    return None if reach is None else reach.officials()
+
+
+def find_reachable(session, reach: Scope | None, text: str, limit: int = PICKER_LIMIT) -> list:
+    """Officials matching ``text`` as the search box finds them (name, pinyin, exact citizen ID),
+    within ``reach`` and at most ``limit``. The condition is written here, not left to the
+    request's query hook, so the rule holds (and is tested) wherever it is called."""
+    from sqlalchemy.orm import selectinload
+
+    from models import search
+
+    statement = search.query(text, limit)
+    if statement is None:
+        return []
+    condition = reachable_condition(reach)
+    if condition is not None:
+        statement = statement.where(condition)
+    return list(session.scalars(statement.options(selectinload(Official.department))))
+
+
+def reachable_official(session, reach: Scope | None, official_id):
+    """The official a form names by id if ``reach`` includes them, else None: a forged or
+    stale id outside the scope names nobody."""
+    if not str(official_id or "").isdigit():
+        return None
+    statement = select(Official).where(Official.id == int(official_id))
+    condition = reachable_condition(reach)
+    if condition is not None:
+        statement = statement.where(condition)
+    return session.scalar(statement)

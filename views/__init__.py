@@ -21,6 +21,7 @@ from .list_export import export_links
 from .keeping import CompletenessView, FixityView, FourPropertyView
 from .collection import BacklogView, BatchAssessmentView, ReceiptView
 from .retention import RetentionDueView, RetentionScheduleView
+from .official_picker import OfficialPickerView
 from .rosters import RosterView
 from .search import SearchView
 from .self_service import MyDossierView
@@ -62,6 +63,7 @@ def register_views(appbuilder):
         appbuilder.add_view(view, entry.name, label=label, icon=entry.icon, category=entry.category,
                             category_label=menu.CATEGORIES[entry.category][0], category_icon=category_icon)
     appbuilder.add_view_no_menu(SearchView)
+    appbuilder.add_view_no_menu(OfficialPickerView)
     appbuilder.add_view_no_menu(HistoryView)
     from flask import current_app as app
 

@@ -97,10 +97,14 @@ def metadata_attrs(model) -> dict:
         for name, relation in relationships.items():
             if name != "official" and "official_id" in relation.mapper.columns and not relation.uselist:
                 form_fields[name] = same_official_field(model, name)
+    add_fields = form_fields
+    if "official" in form_fields:
+        # An add form may be opened without an official (from a list, the register): a picker.
+        add_fields = {**form_fields, "official": official_picker_field(model)}
     return {
         "label_columns": labels,
         "formatters_columns": formatters,
-        "add_form_extra_fields": form_fields,
+        "add_form_extra_fields": add_fields,
         "edit_form_extra_fields": form_fields,
         # Filters on a code column offer the names, not a box to type codes into.
         "search_form_extra_fields": search_fields,
@@ -144,6 +148,17 @@ def official_field(model):
     return QuerySelectField(labels_of(model).get("official", "official"), query_func=chosen, get_pk_func=lambda o: o.id,
                             validators=[DataRequired()], widget=Select2Widget(),
                             description=_l("Open the official's page and add the record from there."))
+
+
+def official_picker_field(model):
+    """The official of an add form: the one the page names, else whom the user picks from their scope."""
+    from .official_picker import picker_field
+
+    def chosen():
+        official_id = _chosen_official_id(model)
+        return scope.reachable_official(db.session, scope.current(), official_id) if official_id else None
+
+    return picker_field(labels_of(model).get("official", "official"), default=chosen)
 
 
 def same_official_field(model, name: str):

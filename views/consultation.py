@@ -6,6 +6,7 @@ from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
+from wtforms import Form
 
 from models.db import db
 from models import BY_KEY, Material, Official, validation
@@ -16,6 +17,7 @@ from models.storage import attachments, formats
 from security import watermark
 
 from .base import section_choices
+from .official_picker import OfficialPickerField
 from .catalogue import document_response
 from .saving import decided
 from .workflow import display, field_label
@@ -30,18 +32,26 @@ STATE_LABELS = {
 }
 
 
-def _chosen_official(form, listed: set):
-    """The official an application names: one offered in the list, or by exact citizen ID."""
+class _Choice(Form):
+    # The applicant's own scope, picked as they type (views.official_picker).
+    official = OfficialPickerField(_l("Dossier of"))
+
+
+def _chosen_official(choice, form):
+    """The official an application names: one picked within the applicant's scope, or anyone
+    by the exact citizen ID. A picked id outside the scope is refused (a forged choice),
+    unless the citizen ID given beside it names that very official."""
     from security.keys import keyring
 
-    raw = (form.get("official") or "").strip()
-    if raw.isdigit() and int(raw) in listed:
-        return db.session.get(Official, int(raw), execution_options=UNSCOPED)
     citizen_id = (form.get("citizen_id") or "").strip().upper()
-    if citizen_id:
-        return db.session.scalar(select(Official).where(Official.citizen_id_index == keyring().blind_index(citizen_id))
-                                 .execution_options(**UNSCOPED))
-    return None
+    by_citizen_id = db.session.scalar(
+        select(Official).where(Official.citizen_id_index == keyring().blind_index(citizen_id))
+        .execution_options(**UNSCOPED)) if citizen_id else None
+    if choice.official.posted and not choice.validate():
+        if by_citizen_id is not None and str(by_citizen_id.id) == choice.official.posted:
+            return by_citizen_id, None
+        return None, choice.official.errors[0]
+    return choice.official.data or by_citizen_id, None
 
 
 def official_of(application) -> Official | None:
@@ -78,19 +88,19 @@ class ConsultationView(BaseView):
     @expose("/apply", methods=["GET", "POST"])
     @has_access
     def apply(self):
-        # Within the applicant's scope only (security.scope adds it to the query); an official
-        # outside it is named by the exact citizen ID, which lists nobody else.
-        officials = db.session.execute(select(Official.id, Official.name).order_by(Official.name)).all()
+        # Within the applicant's scope only (the picker); an official outside it is named by
+        # the exact citizen ID, which lists nobody else.
         form = request.form
+        choice = _Choice(form if request.method == "POST" else None)
         problems = []
         if request.method == "POST":
-            official = _chosen_official(form, {official_id for official_id, _name in officials})
+            official, refused = _chosen_official(choice, form)
             sections = form.getlist("sections")
             valid_from, valid_until = _date(form.get("valid_from")), _date(form.get("valid_until"))
             problems = rules.application_problems(db.session, g.user, official, sections, form.get("purpose"),
                                                   valid_from, valid_until)
             if official is None or official.review_state != "approved":
-                problems.insert(0, _("Choose the official whose dossier you need."))
+                problems.insert(0, refused or _("Choose the official whose dossier you need."))
             if valid_from is None or valid_until is None:
                 problems.append(_("Give the first and the last day of the period."))
             if not problems:
@@ -110,7 +120,7 @@ class ConsultationView(BaseView):
                     flash(_("Application #%(id)s submitted: it goes to your department head, then to the archive.",
                             id=application.id), "success")
                     return redirect(url_for(".list"))
-        return self.render_template("dossier/consultation_apply.html", officials=officials,
+        return self.render_template("dossier/consultation_apply.html", picker=choice.official,
                                     sections=section_choices(), problems=problems, form=form)
 
     def _decide(self, application_id):

@@ -227,7 +227,11 @@ def test_the_application_lists_only_officials_in_the_applicants_scope(db, login_
     own = make_official(department_code="D01", name="本部门官员")
     clerk = login_as("clerk")
     form = clerk.get("/consultation/apply").get_data(as_text=True)
-    assert f'value="{own.id}"' in form and "被查阅人" not in form
+    # The form lists nobody: the picker searches the applicant's scope as they type.
+    assert "official-picker" in form and "本部门官员" not in form and "被查阅人" not in form
+    found = clerk.get("/officialpicker/search", query_string={"q": "官员"}).get_json()
+    assert [row["id"] for row in found] == [own.id]
+    assert clerk.get("/officialpicker/search", query_string={"q": "被查阅"}).get_json() == []
     count = db.session.query(Consultation).count()
     other = dossier["official"]
     # Another department's official by id alone (a forged choice) is refused ...
