@@ -54,6 +54,20 @@ def seed(officials, demo_password, rng_seed, if_empty):
     click.echo(f"seeded {officials} officials, {rows} rows in {result['seconds']:.1f}s")
 
 
+@dossier.command(help="Add the demonstration scenario (documents with scans, work in every queue, a backup "
+                       "target under the instance folder) to seeded dossiers. Safe to repeat.")
+@with_appcontext
+def demo():
+    from jobs.demo import DemoError, populate
+
+    try:
+        added = populate()
+    except DemoError as error:
+        raise click.ClickException(str(error))
+    click.echo("demo scenario: " + (", ".join(f"{kind} +{n}" for kind, n in sorted(added.items()) if n)
+                                    or "already complete"))
+
+
 @dossier.command("route-matrix", help="Rewrite security/route_access.csv from the role data, for review.")
 @with_appcontext
 def route_matrix():

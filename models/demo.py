@@ -89,3 +89,58 @@ class DemoDossier:
                 low, _high = info.get("range", (1, 1))
                 row[column.key] = self.today.year - 1 if info.get("year") else low
         return row
+
+
+# --- the demonstration scenario (jobs.demo, ``flask dossier demo``) ----------------------------
+# What a fresh demonstration shows on every role's workbench: filed documents with scans, and
+# work in every queue. Data only; jobs.demo files each item through the same rules as the
+# screens, once (an item already there is left alone).
+
+# Whose dossier an item is in: the `official` account's own, or a colleague's in the same department.
+SELF, COLLEAGUE = "self", "colleague"
+
+
+@dataclass(frozen=True)
+class DemoMaterial:
+    title: str
+    whose: str
+    material_class: str
+    forming_unit: str
+    years_ago: int
+    pages: int
+    # Who files it (a demo account) and how far through review it has come:
+    # draft, submitted (first review), first_approved (final review) or approved.
+    author: str
+    stage: str
+    # Received this many days ago: past the entry deadline (15 days) and still pending is overdue.
+    received_days_ago: int = 3
+
+
+DEMO_MATERIALS = (
+    DemoMaterial("干部履历表", SELF, "1", "市委组织部", 8, 2, "clerk", "approved"),
+    DemoMaterial("年度考核登记表", SELF, "3", "本单位", 1, 1, "clerk", "approved"),
+    DemoMaterial("大学本科毕业证书", SELF, "4-1", "中国人民大学", 15, 1, "clerk", "approved"),
+    DemoMaterial("学士学位证书", SELF, "4-1", "中国人民大学", 15, 1, "official", "submitted"),
+    DemoMaterial("干部履历表", COLLEAGUE, "1", "市委组织部", 6, 2, "clerk", "approved"),
+    DemoMaterial("任职审批表", COLLEAGUE, "9-2", "本单位", 1, 1, "clerk", "draft"),
+    DemoMaterial("公务员登记表", COLLEAGUE, "1", "市人力资源和社会保障局", 5, 1, "clerk", "submitted",
+                 received_days_ago=40),
+    DemoMaterial("嘉奖审批表", COLLEAGUE, "7", "本单位", 1, 1, "clerk", "first_approved", received_days_ago=25),
+)
+
+# Collection register entries nothing has been entered from yet: (whose, section, provider, days ago).
+DEMO_RECEIPTS = (
+    (COLLEAGUE, "training", "机关党委", 30),
+    (COLLEAGUE, "reward", "市人民政府", 21),
+    (SELF, "education", "中国人民大学", 2),
+)
+
+# Consultation applications of the demo clerk: (purpose, sections, decided so far by the department head).
+DEMO_CONSULTATIONS = (
+    ("干部考察：了解培训和奖励情况（演示）", ("training", "reward"), False),
+    ("职务任免前核对履历（演示）", ("basic", "work_experience"), True),
+)
+
+# A permission request waiting for the security administrators: the system administrator
+# proposes one more department (by code) for the demo clerk.
+DEMO_DEPARTMENT_REQUEST = ("clerk", "D03")

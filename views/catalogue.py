@@ -115,6 +115,29 @@ def content_disposition(kind: str, name: str) -> str:
     return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
 
 
+def file_upload(item: Material, upload) -> attachments.StoredFile:
+    """Store a new material's uploaded file and fill in its file columns: the record it supports
+    (``?record=table:id``, the same official's), then the file checked, scanned, encrypted and
+    stored (``models.storage.attachments.put``), removed again if the transaction rolls back.
+    Every channel filing a document comes through here (the clerk's form, self-service)."""
+    with db.session.no_autoflush:
+        item.record_table, item.record_id = linked_record(getattr(item.official, "id", None))
+        stored = attachments.put(upload.stream, item.official.id, db.session)
+    try:
+        item.media_type = stored.format.media_type
+        item.size = stored.size
+        item.content_sha256 = stored.content_sha256
+        item.stored_sha256 = stored.stored_sha256
+        item.file_key_id = stored.file_key_id
+        item.file_name = attachments.clean_name(upload.filename, stored.format)
+        if not item.page_count:
+            item.page_count = stored.page_count
+    except BaseException:
+        attachments.discard(stored.stored_sha256, stored.file_key_id)
+        raise
+    return stored
+
+
 # A document shown in the browser runs no script of its own with the reader's session;
 # an image document needs img-src to show itself.
 DOCUMENT_POLICY = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
@@ -155,18 +178,8 @@ class MaterialView(RecordView):
     }
 
     def pre_add(self, item):
-        upload = request.files.get("upload")
-        item.record_table, item.record_id = linked_record(getattr(item.official, "id", None))
-        stored = attachments.put(upload.stream, item.official.id, db.session)
+        stored = file_upload(item, request.files.get("upload"))
         try:
-            item.media_type = stored.format.media_type
-            item.size = stored.size
-            item.content_sha256 = stored.content_sha256
-            item.stored_sha256 = stored.stored_sha256
-            item.file_key_id = stored.file_key_id
-            item.file_name = attachments.clean_name(upload.filename, stored.format)
-            if not item.page_count:
-                item.page_count = stored.page_count
             super().pre_add(item)
         except BaseException:
             attachments.discard(stored.stored_sha256, stored.file_key_id)

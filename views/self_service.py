@@ -9,10 +9,13 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from models.db import db
-from models import BY_KEY, BY_TABLE, SECTIONS, Official, validation, workflow
-from security import request_state
+from models import BY_KEY, BY_TABLE, SECTIONS, Material, Official, validation, workflow
+from models.catalogue import class_order
+from security import request_state, scope
+from security.errors import Refusal
 from security.manager import view_named
 
+from .catalogue import file_upload
 from .saving import decided
 from .workflow import display, field_label, rows_of
 
@@ -39,6 +42,23 @@ def own_official() -> Official:
     return official
 
 
+def refuse_other_official(official) -> None:
+    """A form or link naming another official (a tampered post, a guessed link) is refused as
+    a guessed id outside the scope is, with the attempt audited; nothing is saved."""
+    for named in (request.form.get("official"), request.args.get("_flt_0_official")):
+        if named not in (None, "", str(official.id)):
+            scope.guard(Official, named)
+            abort(404)
+
+
+def catalogue_order(model, records) -> list:
+    """Materials in the order of the paper catalogue: by class, then number; others as queried."""
+    if model is not Material:
+        return records
+    order = class_order()
+    return sorted(records, key=lambda m: (order.get(m.material_class, len(order)), m.sequence or 0))
+
+
 class MyDossierView(BaseView):
     class_permission_name = "my_dossier"
     route_base = "/mydossier"
@@ -53,10 +73,12 @@ class MyDossierView(BaseView):
     def index(self):
         official = own_official()
         sections = []
-        for model in SECTIONS:
-            records = db.session.scalars(
+        # The sections, then the catalogue of their documents (class, number, title).
+        for model in (*SECTIONS, Material):
+            # Approved content only (models.visibility): the catalogue holds filed, numbered entries.
+            records = catalogue_order(model, db.session.scalars(
                 select(model).where(model.official_id == official.id).order_by(*[getattr(model, c) for c in model.order_by])
-            ).all()
+            ).all())
             sections.append({
                 "key": model.section_key,
                 "label": model.section_label,
@@ -69,9 +91,19 @@ class MyDossierView(BaseView):
                  for c in ("name", "gender", "birth_date", "ethnicity", "native_place", "political_status",
                            "education", "degree", "work_start_date", "party_join_date", "department_id", "post",
                            "office_phone", "mobile", "email")]
-        requests = rows_of(workflow.pending_items(db.session, workflow.PENDING, author=g.user.id))
+        requests = self._openable(rows_of(workflow.pending_items(db.session, workflow.PENDING, author=g.user.id)))
         return self.render_template("dossier/my_dossier.html", title=_("My dossier"), official=official,
                                     basic=basic, sections=sections, requests=requests)
+
+    def _openable(self, rows):
+        """No link to a screen the official may not open (a document's preview, a record's history)."""
+        sm = self.appbuilder.sm
+        for row in rows:
+            if not sm.has_access("can_preview", Material.section_key):
+                row.file_url = None
+            if not sm.has_access("can_record", "history"):
+                row.history_url = None
+        return rows
 
     @expose("/add/<section>", methods=["GET", "POST"])
     @has_access
@@ -80,15 +112,21 @@ class MyDossierView(BaseView):
         if model is None or model is Official:
             abort(404)
         official = own_official()
+        refuse_other_official(official)
         view = self._view_for(model)
         form = view.add_form.refresh()
         set_for_self(form, official)
+        # A document's file passes the clerk's checks (views.catalogue.UploadCheck, on the form).
         if request.method == "POST" and form.validate():
             record = model(official=official, source_channel="self", review_state=workflow.DRAFT)
             form.populate_obj(record)
             try:
+                if model is Material:
+                    # Stored as the clerk's upload is; a later refusal's rollback removes it again.
+                    file_upload(record, request.files.get("upload"))
                 validation.check(record)
-            except validation.DossierValidationError as error:
+            except (validation.DossierValidationError, Refusal) as error:
+                db.session.rollback()
                 flash(str(error), "danger")
             else:
                 return self._save_and_submit(record)
