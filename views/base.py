@@ -229,6 +229,7 @@ class DossierModelView(ListExport, SavingForms, ModelView):
         self.add_form = dossier_form(self.add_form, model,
                                      **{submissions.FIELD: HiddenField(default=submissions.new_id)})
         self.edit_form = dossier_form(self.edit_form, model)
+        self.search_form = dossier_form(self.search_form, model, returns=False)
         if isinstance(self.datamodel, DossierInterface):
             relationships = sa_inspect(self.datamodel.obj).relationships.keys()
             shown = dict.fromkeys([*self.list_columns, *self.show_columns])

@@ -80,10 +80,12 @@ class DossierForm:
                 field.widget = OpeningDatePicker(self._date_views[name]())
 
 
-def dossier_form(form_class, model, **fields):
-    """``form_class`` with the behaviour above, the return address and ``fields``."""
-    attrs = {"_date_views": _date_views(model) if model is not None else {},
-             returning.FIELD: HiddenField(default=returning.came_from), **fields}
+def dossier_form(form_class, model, returns=True, **fields):
+    """``form_class`` with the behaviour above, the return address (unless ``returns`` is
+    false: the list's filters) and ``fields``."""
+    attrs = {"_date_views": _date_views(model) if model is not None else {}, **fields}
+    if returns:
+        attrs[returning.FIELD] = HiddenField(default=returning.came_from)
     return type(form_class.__name__, (DossierForm, form_class), attrs)
 
 
@@ -125,7 +127,7 @@ EDIT_TITLE = _l("Edit %(section)s of %(official)s")
 
 def form_title(subject, official, adding: bool) -> str:
     """The title of a form entering (or editing) ``subject`` for ``official``."""
-    return (ADD_TITLE if adding else EDIT_TITLE) % {"section": title, "official": official.name}
+    return (ADD_TITLE if adding else EDIT_TITLE) % {"section": subject, "official": official.name}
 
 
 # The reader's language as select2 and bootstrap-datepicker name their locales (both
