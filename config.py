@@ -64,6 +64,8 @@ APP_NAME: str = lazy_gettext("Officials' electronic dossier system")
 APP_THEME: str = ""
 FAB_SECURITY_MANAGER_CLASS = "security.manager.DossierSecurityManager"
 FAB_INDEX_VIEW = "views.home.HomeView"
+# FAB's layout with the widgets' locales (select2, the date picker) of the reader's language.
+FAB_BASE_TEMPLATE = "dossier/layout.html"
 
 AUTH_TYPE = AUTH_DB
 AUTH_ROLE_ADMIN = "Admin"

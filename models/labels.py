@@ -36,6 +36,9 @@ LABELS = {
     "source_channel": _l("Source channel"),
     "source_department": _l("Providing department"),
     "received_on": _l("Date received"),
+    # The collection-register entry a record was entered from (models.base.SourceMixin).
+    "receipt": _l("Collection-register entry"),
+    "receipt_id": _l("Collection-register entry"),
     "review_state": _l("Review state"),
     "entered_by": _l("Entered by"),
     "entered_at": _l("Entered at"),

@@ -16,6 +16,7 @@ from .consultation import ConsultationView
 from .destruction import DestructionApprovalView, DestructionRegisterView, DestructionView
 from .disposal import AppraisalView, HoldView
 from .dossier import OfficialView, section_views
+from .forms import widget_locale
 from .inspection import InspectionView, RectificationView
 from .list_export import export_links
 from .keeping import CompletenessView, FixityView, FourPropertyView
@@ -69,6 +70,7 @@ def register_views(appbuilder):
 
     app.jinja_env.globals["attached_to"] = attached_to
     app.jinja_env.globals["list_export_links"] = export_links
+    app.jinja_env.globals["widget_locale"] = widget_locale
     app.register_error_handler(429, _too_many)
     app.before_request(_unknown_action)
     from . import errors, params

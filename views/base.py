@@ -7,7 +7,7 @@ form (message next to the field) and again before the write.
 
 from datetime import datetime
 
-from flask import g, has_request_context, request
+from flask import g, has_request_context, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_appbuilder import ModelView
@@ -26,7 +26,8 @@ from models import DOSSIER_MODELS, codes, identity, validation, workflow
 from models.labels import labels_of
 from security import request_state, scope
 
-from . import submissions
+from . import returning, submissions
+from .forms import chosen_official_id as _chosen_official_id, dossier_form, form_official, form_title
 from .list_export import ListExport
 from .saving import SavingForms
 
@@ -110,19 +111,6 @@ def metadata_attrs(model) -> dict:
         "search_form_extra_fields": search_fields,
         "validators_columns": {c.key: [rules] for c in columns if _has_rules(c) and "plain" not in c.info},
     }
-
-
-def _chosen_official_id(model):
-    """The official of the form: set by the view, posted, named by the official page's link,
-    or the edited record's."""
-    from sqlalchemy import select
-
-    wanted = request_state.current().form_official_id or request.form.get("official") or request.args.get("_flt_0_official")
-    # FAB's route pk is a string: PostgreSQL will not compare it with an integer column.
-    pk = str((request.view_args or {}).get("pk") or "")
-    if not wanted and pk.isdigit():
-        wanted = db.session.scalar(select(model.__table__.c.official_id).where(model.__table__.c.id == int(pk)))
-    return int(wanted) if str(wanted or "").isdigit() else None
 
 
 def official_field(model):
@@ -240,6 +228,8 @@ class DossierModelView(ListExport, SavingForms, ModelView):
     """Base of every dossier screen; its list exports as filtered (views.list_export)."""
 
     page_size = 25
+    # What an add or edit form enters, in its title beside the official's name (else the title).
+    form_subject = None
     # FAB's list page with the export menu.
     list_template = "dossier/list.html"
 
@@ -251,9 +241,13 @@ class DossierModelView(ListExport, SavingForms, ModelView):
             for name in dict.fromkeys([*self.list_columns, *self.show_columns, *fieldset_columns,
                                        *self.formatters_columns])
         }
-        # Every add form carries a one-time submission id (views.submissions).
-        self.add_form = type(self.add_form.__name__, (self.add_form,),
-                             {submissions.FIELD: HiddenField(default=submissions.new_id)})
+        # Every add form carries a one-time submission id (views.submissions); every form
+        # where it returns, a named empty choice and its date pickers (views.forms).
+        model = getattr(self.datamodel, "obj", None)
+        self.add_form = dossier_form(self.add_form, model,
+                                     **{submissions.FIELD: HiddenField(default=submissions.new_id)})
+        self.edit_form = dossier_form(self.edit_form, model)
+        self.search_form = dossier_form(self.search_form, model, returns=False)
         if isinstance(self.datamodel, DossierInterface):
             relationships = sa_inspect(self.datamodel.obj).relationships.keys()
             shown = dict.fromkeys([*self.list_columns, *self.show_columns])
@@ -273,6 +267,33 @@ class DossierModelView(ListExport, SavingForms, ModelView):
     def _related_views(self, views):
         self.__dict__["_all_related_views"] = views
 
+    # After a save the user goes back where the form was opened (views.returning); FAB's
+    # session history is still consumed, and is the fallback for a post that names nothing.
+    def _back(self, first=None):
+        fab = self.get_redirect()
+        if fab == self.appbuilder.get_url_for_index:
+            fab = None
+        return redirect(first or returning.local(fab) or url_for(f"{self.endpoint}.list"))
+
+    def post_add_redirect(self):
+        return self._back(returning.posted())
+
+    def post_edit_redirect(self):
+        return self._back(returning.posted())
+
+    def post_delete_redirect(self):
+        pk = (request.view_args or {}).get("pk")
+        gone = (url_for(f"{self.endpoint}.show", pk=pk), url_for(f"{self.endpoint}.edit", pk=pk))
+        return self._back(returning.after_delete(gone))
+
+    def render_template(self, template, **kwargs):
+        # An add or edit form says whose dossier it writes to (views.forms.form_title).
+        if request.endpoint in (f"{self.endpoint}.add", f"{self.endpoint}.edit") and "title" in kwargs:
+            official = form_official(self.datamodel.obj)
+            if official is not None:
+                kwargs["title"] = form_title(self.form_subject or kwargs["title"], official,
+                                             request.endpoint.endswith(".add"))
+        return super().render_template(template, **kwargs)
 
 
 class RecordView(DossierModelView):

@@ -92,6 +92,7 @@ class OfficialView(RecordView):
     show_title = _l("Official's dossier")
     add_title = _l("Add official")
     edit_title = _l("Edit basic information")
+    form_subject = _l("Basic information")
 
     list_columns = ["name", "gender", "birth_date", "department", "post", "status"]
     search_columns = ["name", "department", "post", "status", "gender", "political_status", "education"]
