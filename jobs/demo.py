@@ -8,7 +8,7 @@ at once. Each item is filed through the rules the screens use (the attachment st
 its checks, the review workflow, the consultation and approval rules), by the demo account
 a user would file it with, and only if it is not there yet: running it again adds nothing.
 The scans are small real PDFs with Chinese text, printed as the product prints (fpdf2, the
-CJK font of ``jobs.printing``), a handful in all, so the run takes seconds.
+CJK font ``jobs.printing`` finds), a handful in all, so the run takes seconds.
 """
 
 import io
@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pikepdf
 from flask import current_app
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
 from sqlalchemy import select
 
 from models import CollectionReceipt, Consultation, Department, Material, Official, PermissionRequest, workflow
@@ -29,7 +31,7 @@ from models.storage import attachments
 from security import approvals, audit, consultation
 
 from .backup import runs
-from .printing import FONT, Printout
+from .printing import COLLECTION_SC, FONT, FONT_DIR, FontMissing
 
 # The backup target bin/demo configures: <instance>/backups (DOSSIER_BACKUP_TARGETS).
 DEMO_TARGET = "backups"
@@ -47,29 +49,37 @@ class DemoError(RuntimeError):
     pass
 
 
-class _Scans(Printout):
-    """The demo's scans as one printout, a document after another: the CJK font is read and
-    subset once (seconds), not once per document. No page numbers: each becomes a file of its own."""
+class _Scans(FPDF):
+    """The demo's scans as one A4 printout, a document after another, in the regular CJK face
+    alone: the font is read and subset once (seconds), not once per document and face."""
 
-    def footer(self):
-        self.set_y(-12)
-        self.set_font(FONT, size=8)
-        self.cell(0, 6, self.mark, align="L")
+    def __init__(self):
+        super().__init__(unit="mm", format="A4")
+        regular = FONT_DIR / "NotoSansCJK-Regular.ttc"
+        if not regular.exists():
+            raise FontMissing(f"CJK font not found at {regular}: install fonts-noto-cjk")
+        self.add_font(FONT, fname=str(regular), collection_font_number=COLLECTION_SC)
+        self.set_creator("dossier demo")
+        self.set_font(FONT, size=11)
+
+    def scan_page(self, title: str, lines: list[str]) -> None:
+        self.add_page()
+        self.set_font_size(16)
+        self.cell(0, 12, title, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_font_size(11)
+        for line in lines:
+            self.multi_cell(0, 7, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 def scans(documents: list[tuple[DemoMaterial, Official]]) -> list[bytes]:
     """A small real PDF for each (item, official), standing for the scan of a paper document
     with one page per page of it: printed together, then split (pikepdf)."""
-    first = documents[0][0]
-    pdf = _Scans(first.title, "演示扫描件 · 由系统生成，不是真实档案材料")
-    for number, (item, official) in enumerate(documents):
+    pdf = _Scans()
+    for item, official in documents:
         for page in range(item.pages):
-            if number or page:
-                pdf.title_text = item.title
-                pdf.add_page()
-            pdf.paragraph(f"姓名：{official.name}")
-            pdf.paragraph(f"材料：{item.title}（第 {page + 1} 页，共 {item.pages} 页）")
-            pdf.paragraph(f"形成单位：{item.forming_unit}")
+            pdf.scan_page(item.title, [f"姓名：{official.name}", f"形成单位：{item.forming_unit}",
+                                       f"第 {page + 1} 页，共 {item.pages} 页",
+                                       "演示扫描件：由系统生成，不是真实档案材料。"])
     printed = pikepdf.open(io.BytesIO(bytes(pdf.output())))
     files, start = [], 0
     for item, _official in documents:
