@@ -18,6 +18,7 @@ from .disposal import AppraisalView, HoldView
 from .dossier import OfficialView, section_views
 from .inspection import InspectionView, RectificationView
 from .list_export import export_links
+from .page_language import html_lang
 from .keeping import CompletenessView, FixityView, FourPropertyView
 from .collection import BacklogView, BatchAssessmentView, ReceiptView
 from .retention import RetentionDueView, RetentionScheduleView
@@ -67,6 +68,7 @@ def register_views(appbuilder):
 
     app.jinja_env.globals["attached_to"] = attached_to
     app.jinja_env.globals["list_export_links"] = export_links
+    app.jinja_env.globals["html_lang"] = html_lang
     app.register_error_handler(429, _too_many)
     app.before_request(_unknown_action)
     from . import errors, params

@@ -33,3 +33,26 @@ def sign_in(page, live_server, username):
     page.wait_for_url(f"{live_server}/")
 
 
+
+
+def sign_in_with_second_factor(page, live_server, app, username):
+    """Sign in as any role: the three officers also type their authenticator's code (the
+    account is enrolled first through the test client, which keeps the secret)."""
+    import pyotp
+
+    from tests.apps import SECOND_FACTORS, _fresh_code_step
+    from tests.apps import sign_in as client_sign_in
+
+    key = (app.config["SQLALCHEMY_DATABASE_URI"], username)
+    client_sign_in(app.test_client(), username)  # enrols an officer once; a no-op for the others
+    page.context.clear_cookies()
+    page.goto(f"{live_server}/login/")
+    page.fill("#username", username)
+    page.fill("#password", DEMO_PASSWORD)
+    page.click("[type=submit]")
+    page.wait_for_load_state("load")
+    if "/account/verify" in page.url:
+        _fresh_code_step(app, username)
+        page.fill("#code", pyotp.TOTP(SECOND_FACTORS[key]).now())
+        page.click("#totp-form [type=submit]")
+    page.wait_for_url(f"{live_server}/")
