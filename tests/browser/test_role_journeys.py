@@ -67,9 +67,8 @@ def clerk_adds_work_experience_from_the_official_page(page, live_server, officia
     choose(page, "source_channel", "hr")
     page.click(SAVE)
     page.wait_for_selector("text=已保存为草稿")
-    # Saving returns to the official's page the form was opened from (helper `forms` fixes
-    # this redirect for every section form; should it fail here before that merge, it is
-    # this assertion alone, not the journey).
+    # Saving returns to the official's page the form was opened from (branch `forms` makes
+    # this hold for every section form).
     assert urlsplit(page.url).path == f"/officialview/show/{official.id}", page.url
     check_page(page)
 
