@@ -24,23 +24,25 @@ PAGES = {
     "hr_reviewer": ("/review/final/", OFFICIAL, "/rosters/"),
     "archivist": ("/receiptview/list/", OFFICIAL, "/fixity/", "/backups/"),
     "unit_head": ("/review/first/", "/destruction-approval/", OFFICIAL),
-    "secadmin": ("/permissionrequests/", "/users/list/", "/roles/list/"),
+    "secadmin": ("/permissionrequests/", "/permissionmatrix/", "/users/list/", "/roles/list/"),
     "auditor": ("/auditeventview/list/", "/permissionrequests/", "/holds/"),
     "inspector": ("/inspection/", "/rectification/", "/completeness/", OFFICIAL),
     "official": ("/mydossier/", "/mydossier/add/training", "/mydrafts/"),
     "sysadmin": ("/users/list/", "/users/add", "/staffdepartmentview/list/"),
 }
+# Screens another branch is adding: skipped, with a warning, while they answer 404.
+COMING = {"/permissionmatrix/": "the permission matrix (branch `matrix`)"}
 
 # What these journeys found on screens that other branches are changing: checked all the
 # same, reported as a warning (not a failure) until that branch lands; then the entry goes.
 ELSEWHERE = {
-    "/mydossier/add/training": "self-service (branch of the self-service helper): the form shows the "
-                               "untranslated 'receipt' field with the value __None",
     # FAB's optional relation fields (allow_blank) render their empty choice as "__None" under
-    # WTForms 3.3 (its option label falls back to the value); the receipt field is also unlabelled.
-    "/workexperienceview/add": "FAB's blank choice shows '__None' in section forms (receipt): FAB widgets (branch `forms`)",
+    # WTForms 3.3 (its option label falls back to the value), and 'receipt' has no label yet.
+    "/workexperienceview/add": "FAB's empty choice shows '__None' (the receipt field): branch `forms`",
+    "/mydossier/add/training": "the self-service form shows the unlabelled 'receipt' field with the value "
+                               "__None: branch `forms` (and the self-service branch)",
     "/roles/list/": "FAB's role list names permissions in English ('menu access on List Users'): "
-                    "FAB's strings (branch `forms`) or the permission matrix",
+                    "FAB's strings (branch `forms`) or the permission matrix (branch `matrix`)",
 }
 
 
@@ -128,6 +130,9 @@ def test_each_role_works_through_its_main_screens_on_accessible_chinese_pages(ch
     check_page(page)
     for path in PAGES[role]:
         response = page.goto(live_server + path.format(official=day_of_work.id))
+        if response.status == 404 and path in COMING:
+            warnings.warn(f"{path} is not on this branch yet: {COMING[path]}")
+            continue
         assert response.status == 200, (path, response.status)
         check(page, path)
     if role in FILLS:
