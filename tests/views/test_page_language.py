@@ -16,3 +16,11 @@ def test_the_page_language_follows_the_language_the_user_picks(app, login_as, lo
     assert f'<html lang="{tag}">' in html
     # The language menu names each other language in its own language.
     assert 'lang="zh-Hant">' in html or locale == "zh_Hant"
+
+
+def test_the_printed_catalogue_declares_the_same_language(app, login_as, make_official):
+    official = make_official()
+    client = login_as("archivist")
+    client.get("/lang/zh_Hant")
+    html = client.get(f"/materialview/catalogue/{official.id}?print=1").get_data(as_text=True)
+    assert '<html lang="zh-Hant">' in html
