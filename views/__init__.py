@@ -19,6 +19,7 @@ from .dossier import OfficialView, section_views
 from .forms import widget_locale
 from .inspection import InspectionView, RectificationView
 from .list_export import export_links
+from .page_language import html_lang
 from .keeping import CompletenessView, FixityView, FourPropertyView
 from .collection import BacklogView, BatchAssessmentView, ReceiptView
 from .retention import RetentionDueView, RetentionScheduleView
@@ -71,6 +72,7 @@ def register_views(appbuilder):
     app.jinja_env.globals["attached_to"] = attached_to
     app.jinja_env.globals["list_export_links"] = export_links
     app.jinja_env.globals["widget_locale"] = widget_locale
+    app.jinja_env.globals["html_lang"] = html_lang
     app.register_error_handler(429, _too_many)
     app.before_request(_unknown_action)
     from . import errors, params

@@ -253,7 +253,6 @@ class MaterialView(RecordView):
             template, official=official, groups=groups, hidden=len(materials) - len(shown),
             total_pages=sum(group["pages"] for group in groups), total=len(shown),
             printed_at=datetime.now(), printed_by=g.user, labels=LABELS,
-            html_lang={"zh": "zh-CN", "zh_Hant": "zh-Hant", "en": "en"}.get(codes.current_locale(), "zh-CN"),
             can_add=self.appbuilder.sm.has_access("can_add", Material.section_key),
         )
 
