@@ -165,7 +165,7 @@ def application_problems(session, applicant, official, sections, purpose, valid_
 def decide(session, actor, application: Consultation, approve: bool, reason: str | None = None,
            assistant_id: int | None = None) -> None:
     """The next decision on ``application``; the approvers are recorded by name, and the archive's
-    approval names the archivist assisting the reading (the caller commits)."""
+    approval names the archivist assisting the reading (by default the approver; the caller commits)."""
     from security import audit
 
     if application.applicant_id == actor.id:
@@ -181,6 +181,8 @@ def decide(session, actor, application: Consultation, approve: bool, reason: str
             raise ConsultationError("not_archive", _("The archive department decides second."))
         if actor.id == application.department_approver_id:
             raise ConsultationError("same_approver", _("The two approvals must come from two different people."))
+        # Named on the form; unnamed, the approving archivist assists the reading.
+        assistant_id = assistant_id or actor.id
         if approve and (problem := assistant_problem(session, assistant_id)):
             raise ConsultationError("not_archivist", problem)
         stage = "archive"
