@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask_appbuilder import Model
-from sqlalchemy import Column, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import Column, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import relationship
 
 # submitted → department_approved → approved; either approver may reject; an approved
@@ -60,9 +60,12 @@ class ConsultationApprover(Model):
     """A person the application was routed to for its first approval: only they decide it."""
 
     __tablename__ = "consultation_approver"
+    # A key of its own: destruction (jobs.destruction.plan) removes rows by a one-column key.
+    __table_args__ = (UniqueConstraint("consultation_id", "user_id", name="uq_consultation_approver"),)
 
-    consultation_id = Column(Integer, ForeignKey("consultation.id", ondelete="CASCADE"), primary_key=True)
-    user_id = Column(Integer, ForeignKey("ab_user.id"), primary_key=True, index=True)
+    id = Column(Integer, primary_key=True)
+    consultation_id = Column(Integer, ForeignKey("consultation.id", ondelete="CASCADE"), nullable=False)
+    user_id = Column(Integer, ForeignKey("ab_user.id"), nullable=False, index=True)
 
     user = relationship("User")
 

@@ -26,11 +26,13 @@ def upgrade():
         batch_op.add_column(sa.Column('assisted_by_id', sa.Integer(), nullable=True))
         batch_op.create_foreign_key('fk_consultation_assisted_by_id', 'ab_user', ['assisted_by_id'], ['id'])
     op.create_table('consultation_approver',
+    sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('consultation_id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['consultation_id'], ['consultation.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['ab_user.id'], ),
-    sa.PrimaryKeyConstraint('consultation_id', 'user_id')
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('consultation_id', 'user_id', name='uq_consultation_approver')
     )
     with op.batch_alter_table('consultation_approver', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_consultation_approver_user_id'), ['user_id'], unique=False)
