@@ -23,7 +23,7 @@ from .backup import BackupChange, BackupCopy, BackupRun, RestoreTest  # noqa: E4
 from .cleanup import DraftNotice  # noqa: E402
 from .codes import CodeItem  # noqa: E402
 from .collection import CollectionReceipt  # noqa: E402
-from .consultation import Consultation, ConsultationReading  # noqa: E402
+from .consultation import Consultation, ConsultationApprover, ConsultationReading  # noqa: E402
 from .organisation import Department, StaffDepartment  # noqa: E402
 from .permissions import PermissionRequest  # noqa: E402
 from .sections import AREAS, BY_KEY, BY_TABLE, DOSSIER_MODELS, RECORD_MODELS, SECTIONS  # noqa: E402
@@ -45,7 +45,7 @@ sa.orm.configure_mappers()
 from .hooks import install as install_hooks  # noqa: E402
 
 __all__ = [
-    "AccountSecurity", "BackupChange", "BackupCopy", "BackupRun", "PasswordHistory", "RestoreTest", "PermissionRequest", "Consultation", "ConsultationReading", "AREAS", "AuditChainHead", "AuditEvent", "BY_KEY", "BY_TABLE", "ChangeRequest", "CodeItem", "CollectionReceipt", "DOSSIER_MODELS", "DraftNotice",
+    "AccountSecurity", "BackupChange", "BackupCopy", "BackupRun", "PasswordHistory", "RestoreTest", "PermissionRequest", "Consultation", "ConsultationApprover", "ConsultationReading", "AREAS", "AuditChainHead", "AuditEvent", "BY_KEY", "BY_TABLE", "ChangeRequest", "CodeItem", "CollectionReceipt", "DOSSIER_MODELS", "DraftNotice",
     "Department", "FixityProblem", "FixityRun", "JobLock", "Material", "Official", "RECORD_MODELS",
     "ReviewDecision", "SavedRoster", "SECTIONS", "install_hooks", "CompletenessConfirmation", "FourPropertyItem",
     "FourPropertyRun", "InspectionReport", "RectificationItem", "StaffDepartment", "Quarantine", "ScanRun",

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask_appbuilder import Model
-from sqlalchemy import Column, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import Column, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import relationship
 
 # submitted → department_approved → approved; either approver may reject; an approved
@@ -32,17 +32,42 @@ class Consultation(Model):
     rejected_by_id = Column(Integer, ForeignKey("ab_user.id"))
     rejected_at = Column(DateTime)
     reason = Column(Text)
+    # Who decides the first approval, fixed when the application is made
+    # (security.consultation.route): "department" (its heads) or "unit" (the unit head).
+    first_route = Column(String(20))
+    # The archivist who assists the reading at the terminal (§5.3.3), named on the archive's approval.
+    assisted_by_id = Column(Integer, ForeignKey("ab_user.id"))
 
     applicant = relationship("User", foreign_keys=[applicant_id])
     official = relationship("Official")
     department_approver = relationship("User", foreign_keys=[department_approver_id])
     archive_approver = relationship("User", foreign_keys=[archive_approver_id])
     rejected_by = relationship("User", foreign_keys=[rejected_by_id])
+    assisted_by = relationship("User", foreign_keys=[assisted_by_id])
+    routed = relationship("ConsultationApprover", cascade="all, delete-orphan", order_by="ConsultationApprover.user_id")
     readings = relationship("ConsultationReading", back_populates="consultation", order_by="ConsultationReading.id")
+
+    @property
+    def approver_ids(self) -> list[int]:
+        return [row.user_id for row in self.routed]
 
     @property
     def section_keys(self) -> list[str]:
         return [key for key in self.sections.split(",") if key]
+
+
+class ConsultationApprover(Model):
+    """A person the application was routed to for its first approval: only they decide it."""
+
+    __tablename__ = "consultation_approver"
+    # A key of its own: destruction (jobs.destruction.plan) removes rows by a one-column key.
+    __table_args__ = (UniqueConstraint("consultation_id", "user_id", name="uq_consultation_approver"),)
+
+    id = Column(Integer, primary_key=True)
+    consultation_id = Column(Integer, ForeignKey("consultation.id", ondelete="CASCADE"), nullable=False)
+    user_id = Column(Integer, ForeignKey("ab_user.id"), nullable=False, index=True)
+
+    user = relationship("User")
 
 
 class ConsultationReading(Model):

@@ -9,18 +9,134 @@ check runs on every request, and a scheduled job marks grants past their end.
 import ipaddress
 from datetime import date, datetime
 
+from dataclasses import dataclass
+from typing import Callable
+
 from flask import current_app
-from flask_babel import gettext as _
-from sqlalchemy import select, update
+from flask_appbuilder.security.sqla.models import (
+    Permission, PermissionView, User, ViewMenu, assoc_permissionview_role, assoc_user_role,
+)
+from flask_babel import gettext as _, lazy_gettext as _l
+from sqlalchemy import exists, select, update
 
 from models import BY_KEY, BY_TABLE
 from models.reading import class_guards
-from models.consultation import APPROVED, DEPARTMENT_APPROVED, EXPIRED, REJECTED, SUBMITTED, Consultation
-from models.workflow import colleagues_of, departments_of, has_permission
+from models.consultation import (
+    APPROVED, DEPARTMENT_APPROVED, EXPIRED, REJECTED, SUBMITTED, Consultation, ConsultationApprover,
+)
+from models.organisation import StaffDepartment
+from models.workflow import departments_of, has_permission
 from security.errors import Refusal
 
 DECIDE_DEPARTMENT = ("can_decide_department", "consultation")
+DECIDE_UNIT = ("can_decide_unit", "consultation")
 DECIDE_ARCHIVE = ("can_decide_archive", "consultation")
+
+
+def display_name(user) -> str:
+    """A person as the pages show them: their name, never the login name."""
+    if user is None:
+        return ""
+    return f"{user.last_name or ''}{user.first_name or ''}".strip() or _("Account #%(id)s", id=user.id)
+
+
+def holders(session, permission: tuple, among=None) -> list:
+    """Active accounts granted ``permission`` by a role (``among``: only these user ids)."""
+    name, view = permission
+    link = assoc_permissionview_role
+    granted = (select(link.c.role_id).join(PermissionView, PermissionView.id == link.c.permission_view_id)
+               .join(Permission, Permission.id == PermissionView.permission_id)
+               .join(ViewMenu, ViewMenu.id == PermissionView.view_menu_id)
+               .where(Permission.name == name, ViewMenu.name == view))
+    query = (select(User).where(User.active.is_(True), exists().where(
+        assoc_user_role.c.user_id == User.id, assoc_user_role.c.role_id.in_(granted))).order_by(User.id))
+    if among is not None:
+        query = query.where(User.id.in_(among))
+    return list(session.scalars(query))
+
+
+def _department_heads(session, applicant_id) -> list:
+    departments = departments_of(session, applicant_id)
+    if not departments:
+        return []
+    staff = select(StaffDepartment.user_id).where(StaffDepartment.department_id.in_(departments))
+    return holders(session, DECIDE_DEPARTMENT, among=staff)
+
+
+def _unit_heads(session, applicant_id) -> list:
+    return holders(session, DECIDE_UNIT)
+
+
+@dataclass(frozen=True)
+class Route:
+    """One way the first approval goes: who it names and the permission they decide with."""
+    key: str
+    label: object
+    permission: tuple
+    candidates: Callable
+
+
+# The first approval (§5.3): the applicant's department heads for their department; when the
+# applicant has no department or it has no head, the unit head. The first route naming
+# anyone but the applicant wins; an application nobody can decide is never made.
+ROUTES = (
+    Route("department", _l("Department head"), DECIDE_DEPARTMENT, _department_heads),
+    Route("unit", _l("Unit head"), DECIDE_UNIT, _unit_heads),
+)
+ROUTE_BY_KEY = {r.key: r for r in ROUTES}
+
+
+def route(session, applicant) -> tuple[Route | None, list]:
+    """(route, approvers) of an application ``applicant`` makes now; (None, []) if nobody can approve it."""
+    for candidate in ROUTES:
+        people = [u for u in candidate.candidates(session, applicant.id) if u.id != applicant.id]
+        if people:
+            return candidate, people
+    return None, []
+
+
+def approver_text(route_: Route | None, people) -> str:
+    """What the form and the lists say about the first approval: "Approver: Department head 王五"."""
+    if route_ is None:
+        return nobody_approves_message()
+    return _("Approver: %(role)s %(names)s", role=route_.label, names="、".join(display_name(u) for u in people))
+
+
+def nobody_approves_message() -> str:
+    return _("Nobody can approve your application: your department has no head and the unit has no unit "
+             "head. Ask the system administrator to appoint one.")
+
+
+def routed(session, application: Consultation) -> tuple[Route | None, list]:
+    """The route and approvers of a submitted application: those recorded when it was made;
+    an application made before routing was recorded (no approvers) is routed now."""
+    if application.routed:
+        return ROUTE_BY_KEY.get(application.first_route, ROUTES[0]), [row.user for row in application.routed]
+    return route(session, application.applicant)
+
+
+def submit(session, applicant, **fields) -> Consultation:
+    """A new application routed to its named first approvers (the caller commits);
+    ConsultationError when nobody can approve it."""
+    route_, people = route(session, applicant)
+    if route_ is None:
+        raise ConsultationError("no_approver", nobody_approves_message())
+    application = Consultation(applicant_id=applicant.id, state=SUBMITTED, first_route=route_.key, **fields)
+    application.routed = [ConsultationApprover(user_id=u.id) for u in people]
+    session.add(application)
+    return application
+
+
+def assistant_problem(session, assistant_id) -> str | None:
+    """Why ``assistant_id`` cannot be the archivist assisting a reading (§5.3.3), or None."""
+    if not assistant_id or not holders(session, DECIDE_ARCHIVE, among=[assistant_id]):
+        return _("The reading is assisted by an archivist: choose one of the archive's staff.")
+    return None
+
+
+def archivists(session) -> list:
+    """Who may be named as the archivist assisting a reading."""
+    return holders(session, DECIDE_ARCHIVE)
 
 
 class ConsultationError(Refusal):
@@ -46,23 +162,29 @@ def application_problems(session, applicant, official, sections, purpose, valid_
     return problems
 
 
-def decide(session, actor, application: Consultation, approve: bool, reason: str | None = None) -> None:
-    """The next decision on ``application``; the approvers are recorded by name (the caller commits)."""
+def decide(session, actor, application: Consultation, approve: bool, reason: str | None = None,
+           assistant_id: int | None = None) -> None:
+    """The next decision on ``application``; the approvers are recorded by name, and the archive's
+    approval names the archivist assisting the reading (by default the approver; the caller commits)."""
     from security import audit
 
     if application.applicant_id == actor.id:
         raise ConsultationError("own_application", _("Nobody may decide their own application."))
     if application.state == SUBMITTED:
-        if not has_permission(actor, DECIDE_DEPARTMENT):
-            raise ConsultationError("not_department_head", _("The applicant's department head decides first."))
-        if not departments_of(session, actor.id) & departments_of(session, application.applicant_id):
-            raise ConsultationError("other_department", _("Only the head of the applicant's own department decides first."))
-        stage = "department"
+        route_, people = routed(session, application)
+        if route_ is None or actor.id not in {u.id for u in people} or not has_permission(actor, route_.permission):
+            raise ConsultationError("not_routed", _("This application goes to %(names)s for the first approval.",
+                                                    names="、".join(display_name(u) for u in people) or "—"))
+        stage = route_.key
     elif application.state == DEPARTMENT_APPROVED:
         if not has_permission(actor, DECIDE_ARCHIVE):
             raise ConsultationError("not_archive", _("The archive department decides second."))
         if actor.id == application.department_approver_id:
             raise ConsultationError("same_approver", _("The two approvals must come from two different people."))
+        # Named on the form; unnamed, the approving archivist assists the reading.
+        assistant_id = assistant_id or actor.id
+        if approve and (problem := assistant_problem(session, assistant_id)):
+            raise ConsultationError("not_archivist", problem)
         stage = "archive"
     else:
         raise ConsultationError("decided", _("This application has already been decided."))
@@ -72,12 +194,14 @@ def decide(session, actor, application: Consultation, approve: bool, reason: str
             raise ConsultationError("reason_required", _("A rejection needs a reason."))
         application.state, application.rejected_by_id, application.rejected_at = REJECTED, actor.id, now
         application.reason = reason.strip()
-    elif stage == "department":
+    elif stage != "archive":
+        # The first approval, whichever route it took, is the "department" stage of the grant.
         application.state = DEPARTMENT_APPROVED
         application.department_approver_id, application.department_approved_at = actor.id, now
     else:
         application.state = APPROVED
         application.archive_approver_id, application.archive_approved_at = actor.id, now
+        application.assisted_by_id = assistant_id
     audit.record("consultation_" + ("approved" if approve else "rejected"), object_type="consultation",
                  object_id=application.id, actor=actor, session=session, details={"stage": stage})
 
@@ -135,11 +259,16 @@ def expire_grants(session, today: date | None = None) -> int:
 
 
 def queue(session, user) -> list[Consultation]:
-    """Applications waiting for ``user``'s decision."""
+    """Applications waiting for ``user``'s decision: the first approval only to the approvers it
+    was routed to (or, made before routing was recorded, would be routed to now)."""
     waiting = []
-    if has_permission(user, DECIDE_DEPARTMENT):
-        waiting += session.scalars(select(Consultation).where(
-            Consultation.state == SUBMITTED, Consultation.applicant_id.in_(colleagues_of(session, user.id)))).all()
+    if any(has_permission(user, r.permission) for r in ROUTES):
+        waiting += session.scalars(select(Consultation).join(ConsultationApprover).where(
+            Consultation.state == SUBMITTED, ConsultationApprover.user_id == user.id)
+            .order_by(Consultation.id)).all()
+        unrouted = session.scalars(select(Consultation).where(
+            Consultation.state == SUBMITTED, ~Consultation.routed.any()).order_by(Consultation.id)).all()
+        waiting += [a for a in unrouted if user.id in {u.id for u in routed(session, a)[1]}]
     if has_permission(user, DECIDE_ARCHIVE):
         waiting += session.scalars(select(Consultation).where(Consultation.state == DEPARTMENT_APPROVED,
                                                               Consultation.applicant_id != user.id)).all()

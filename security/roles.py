@@ -96,10 +96,12 @@ FIRST_REVIEWER = {"first_review": ("can_list", "can_decide")}
 FINAL_REVIEWER = {"final_review": ("can_list", "can_decide")}
 HISTORY = {"history": ("can_record",)}
 BACKLOG = {"backlog": ("can_index",)}
-# Consultation (§5.3): readers apply and read under their grants; department heads
+# Consultation (§5.3): readers apply and read under their grants; department heads (the
+# unit head for applicants no department head can decide: security.consultation.ROUTES)
 # and the archive decide; the archive keeps the register.
 READER = {"consultation": ("can_list", "can_apply", "can_read", "can_document")}
 CONSULTATION_DEPARTMENT = {"consultation": READER["consultation"] + ("can_decide_department",)}
+CONSULTATION_UNIT = {"consultation": READER["consultation"] + ("can_decide_unit",)}
 CONSULTATION_ARCHIVE = {"consultation": READER["consultation"] + ("can_decide_archive", "can_register")}
 
 # Rosters, exports and statistics (views.rosters, views.statistics), within the role's scope:
@@ -169,7 +171,7 @@ OTHER_ACCESS = {
                   "antivirus": ("can_index",), **SEARCH, **ARCHIVE_KEEPING, **RETENTION_PROPOSER,
                   **ARCHIVE_DISPOSAL, **DESTRUCTION_ARCHIVE, **DESTRUCTION_REGISTER},
     # The unit head first-reviews what department heads may not read (sections declaring ``unit_first_review``).
-    "unit_head": {"departments": READ, **FIRST_REVIEWER, **HISTORY, **BACKLOG, **READER, **SEARCH,
+    "unit_head": {"departments": READ, **FIRST_REVIEWER, **HISTORY, **BACKLOG, **CONSULTATION_UNIT, **SEARCH,
                   **RETENTION_APPROVER, **READ_MARKS, **DESTRUCTION_DECIDE, **DESTRUCTION_REGISTER},
     "inspector": {"departments": READ, **HISTORY, **READER, **STATISTICS, **SEARCH, **INSPECTOR, **RETENTION_READER,
                   **READ_HOLDS, **DESTRUCTION_REGISTER},

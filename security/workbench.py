@@ -105,7 +105,7 @@ TILES = (
     Tile("final_review", _l("Waiting for final review"), ("can_list", "final_review"), _final,
          "FinalReviewView.list"),
     Tile("consultations", _l("Consultations to approve"), ("can_list", "consultation"), _consultations,
-         "ConsultationView.list", duty=(consultation.DECIDE_DEPARTMENT, consultation.DECIDE_ARCHIVE)),
+         "ConsultationView.list", duty=(consultation.DECIDE_DEPARTMENT, consultation.DECIDE_UNIT, consultation.DECIDE_ARCHIVE)),
     Tile("permission_requests", _l("Permission requests to decide"), ("can_list", "permission_requests"),
          _permission_requests, "PermissionRequestView.list", duty=(approvals.APPROVE,)),
     Tile("overdue_receipts", _l("Overdue receipts"), ("can_index", "backlog"), _overdue_receipts,

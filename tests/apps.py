@@ -113,7 +113,8 @@ def clean_dossiers(app) -> None:
     """Remove every dossier record, its history and workflow; accounts and roles stay."""
     from models.db import db as _db
     from models import (
-        RECORD_MODELS, ChangeRequest, CollectionReceipt, Consultation, ConsultationReading, DraftNotice, FixityProblem,
+        RECORD_MODELS, ChangeRequest, CollectionReceipt, Consultation, ConsultationApprover, ConsultationReading,
+        DraftNotice, FixityProblem,
         FixityRun, Official, Quarantine, ReviewDecision, ScanRun,
     )
 
@@ -126,6 +127,7 @@ def clean_dossiers(app) -> None:
         _db.session.execute(delete(Quarantine.__table__))
         _db.session.execute(delete(ScanRun.__table__))
         _db.session.execute(delete(ConsultationReading.__table__))
+        _db.session.execute(delete(ConsultationApprover.__table__))
         _db.session.execute(delete(Consultation.__table__))
         from models import AppraisalMark, CompletenessConfirmation, Hold, RetentionDue
 

@@ -1,12 +1,13 @@
 """Consultation (查阅, §5.3): apply, two approvals, read under the grant, and the archive's register."""
 
-from datetime import date, datetime
+from datetime import datetime
 
 from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
+from flask_appbuilder.fieldwidgets import DatePickerWidget
 from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
-from wtforms import Form
+from wtforms import DateField, Form
 
 from models.db import db
 from models import BY_KEY, Material, Official, validation
@@ -24,12 +25,16 @@ from .workflow import display, field_label
 
 
 STATE_LABELS = {
-    "submitted": _l("Waiting for the department head"),
-    "department_approved": _l("Approved by the department head; waiting for the archive"),
+    "submitted": _l("Waiting for the first approval"),
+    "department_approved": _l("First approval given; waiting for the archive"),
     "approved": _l("Approved"),
     "rejected": _l("Rejected"),
     "expired": _l("Ended"),
 }
+
+
+# The screen route deciding each first-approval route (security.consultation.ROUTES).
+DECIDING_ROUTES = {"department": ".decide_department", "unit": ".decide_unit"}
 
 
 class _Choice(Form):
@@ -59,16 +64,16 @@ def official_of(application) -> Official | None:
     return db.session.get(Official, application.official_id, execution_options=UNSCOPED)
 
 
-def watermark_text() -> str:
-    return _("Consulted by %(name)s (%(login)s) at %(time)s", name=f"{g.user.last_name or ''}{g.user.first_name}",
-             login=g.user.username, time=datetime.now().strftime("%Y-%m-%d %H:%M"))
+def watermark_text(application) -> str:
+    # The reader's name and the grant's number identify the reading; the login name is internal.
+    return _("Consulted by %(name)s under consultation #%(id)s at %(time)s", name=rules.display_name(g.user),
+             id=application.id, time=datetime.now().strftime("%Y-%m-%d %H:%M"))
 
 
-def _date(value):
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+class PeriodForm(Form):
+    """The period of an application, with FAB's date picker as on every other form."""
+    valid_from = DateField(_l("From"), widget=DatePickerWidget())
+    valid_until = DateField(_l("Until"), widget=DatePickerWidget())
 
 
 class ConsultationView(BaseView):
@@ -83,7 +88,19 @@ class ConsultationView(BaseView):
                                   .order_by(Consultation.id.desc())).all()
         return self.render_template("dossier/consultation_list.html", mine=mine,
                                     waiting=rules.queue(db.session, g.user), official_of=official_of,
-                                    labels=dict(section_choices()))
+                                    labels=dict(section_choices()), name_of=rules.display_name,
+                                    archivists=rules.archivists(db.session), first_approvers=self._first_approvers,
+                                    decide_url=self._decide_url, states=STATE_LABELS)
+
+    @staticmethod
+    def _decide_url(application) -> str:
+        if application.state != "submitted":
+            return url_for(".decide_archive", application_id=application.id)
+        return url_for(DECIDING_ROUTES.get(application.first_route, ".decide_department"), application_id=application.id)
+
+    @staticmethod
+    def _first_approvers(application) -> str:
+        return rules.approver_text(*rules.routed(db.session, application))
 
     @expose("/apply", methods=["GET", "POST"])
     @has_access
@@ -92,23 +109,28 @@ class ConsultationView(BaseView):
         # the exact citizen ID, which lists nobody else.
         form = request.form
         choice = _Choice(form if request.method == "POST" else None)
+        period = PeriodForm(form if request.method == "POST" else None)
+        # Who will decide, by the same rule the submission routes with.
+        route, approvers = rules.route(db.session, g.user)
         problems = []
         if request.method == "POST":
             official, refused = _chosen_official(choice, form)
             sections = form.getlist("sections")
-            valid_from, valid_until = _date(form.get("valid_from")), _date(form.get("valid_until"))
+            period.validate()
+            valid_from, valid_until = period.valid_from.data, period.valid_until.data
             problems = rules.application_problems(db.session, g.user, official, sections, form.get("purpose"),
                                                   valid_from, valid_until)
             if official is None or official.review_state != "approved":
                 problems.insert(0, refused or _("Choose the official whose dossier you need."))
             if valid_from is None or valid_until is None:
                 problems.append(_("Give the first and the last day of the period."))
+            if route is None:
+                problems.append(rules.nobody_approves_message())
             if not problems:
-                application = Consultation(applicant_id=g.user.id, official_id=official.id, sections=",".join(sections),
-                                           purpose=form["purpose"].strip(), valid_from=valid_from,
-                                           valid_until=valid_until, state="submitted")
-                db.session.add(application)
                 try:
+                    application = rules.submit(db.session, g.user, official_id=official.id,
+                                               sections=",".join(sections), purpose=form["purpose"].strip(),
+                                               valid_from=valid_from, valid_until=valid_until)
                     db.session.flush()
                 except validation.DossierValidationError as error:  # the purpose is text that is not text
                     db.session.rollback()
@@ -117,18 +139,22 @@ class ConsultationView(BaseView):
                     audit.record("consultation_applied", object_type="consultation", object_id=application.id,
                                  details={"official": official.id, "sections": sections})
                     db.session.commit()
-                    flash(_("Application #%(id)s submitted: it goes to your department head, then to the archive.",
-                            id=application.id), "success")
+                    flash(_("Application #%(id)s submitted. %(approver)s; then the archive decides.",
+                            id=application.id, approver=rules.approver_text(route, approvers)), "success")
                     return redirect(url_for(".list"))
         return self.render_template("dossier/consultation_apply.html", picker=choice.official,
-                                    sections=section_choices(), problems=problems, form=form)
+                                    sections=section_choices(), problems=problems, form=form, period=period,
+                                    approver=rules.approver_text(route, approvers), can_be_approved=route is not None)
 
     def _decide(self, application_id):
         application = db.session.get(Consultation, application_id)
         if application is None:
             abort(404)
         approve = request.form.get("decision") == "approve"
-        decided(lambda: rules.decide(db.session, g.user, application, approve, request.form.get("reason")),
+        assistant = request.form.get("assisted_by", "")
+        assistant_id = int(assistant) if assistant.isdigit() else None
+        decided(lambda: rules.decide(db.session, g.user, application, approve, request.form.get("reason"),
+                                     assistant_id=assistant_id),
                 _("Application #%(id)s approved.", id=application.id) if approve
                 else _("Application #%(id)s rejected.", id=application.id))
         return redirect(url_for(".list"))
@@ -136,6 +162,11 @@ class ConsultationView(BaseView):
     @expose("/<int:application_id>/department", methods=["POST"])
     @has_access
     def decide_department(self, application_id):
+        return self._decide(application_id)
+
+    @expose("/<int:application_id>/unit", methods=["POST"])
+    @has_access
+    def decide_unit(self, application_id):
         return self._decide(application_id)
 
     @expose("/<int:application_id>/archive", methods=["POST"])
@@ -189,7 +220,7 @@ class ConsultationView(BaseView):
         return self.render_template(
             "dossier/consultation_read.html", application=application, official=official, model=model,
             headers=[field_label(model, c) for c in columns], rows=rows, records=records,
-            watermark=watermark_text(), labels=dict(section_choices()))
+            watermark=watermark_text(application), labels=dict(section_choices()))
 
     @expose("/<int:application_id>/document/<int:material_id>")
     @has_access
@@ -217,7 +248,7 @@ class ConsultationView(BaseView):
         except attachments.AttachmentError as error:
             return self.render_template("dossier/refused.html", message=error.message), 409
         try:
-            stamped = watermark.stamp_pdf(content, watermark_text())
+            stamped = watermark.stamp_pdf(content, watermark_text(application))
         except Exception:  # a damaged or encrypted PDF, accepted at upload, cannot be stamped
             return self.render_template("dossier/refused.html", message=_(
                 "This document cannot be shown with a watermark; ask the archive for a supervised printout "
@@ -231,4 +262,5 @@ class ConsultationView(BaseView):
     def register(self):
         applications = db.session.scalars(select(Consultation).order_by(Consultation.id.desc()).limit(500)).all()
         return self.render_template("dossier/consultation_register.html", applications=applications,
-                                    official_of=official_of, labels=dict(section_choices()), states=STATE_LABELS)
+                                    official_of=official_of, labels=dict(section_choices()), states=STATE_LABELS,
+                                    name_of=rules.display_name)

@@ -163,11 +163,12 @@ def test_a_scanned_document_is_filed_reviewed_and_downloaded_from_the_catalogue(
     assert page.requested_hosts == {urlsplit(live_server).netloc}, page.requested_hosts
 
 
-def test_a_consultation_from_application_through_both_approvals_to_a_watermarked_view(page, live_server,
+def test_a_consultation_from_application_through_both_approvals_to_a_watermarked_view(page, live_server, users,
                                                                                      make_official, make_record):
     from datetime import date, timedelta
 
     from models.integrity_file import IntegrityReport
+    from security.consultation import display_name
 
     official = make_official(department_code="D03", name="查阅对象")
     report = make_record(IntegrityReport, official=official)
@@ -179,11 +180,15 @@ def test_a_consultation_from_application_through_both_approvals_to_a_watermarked
     # An official of another department is named by the exact citizen ID (the list holds the clerk's own).
     page.fill("#citizen_id", official.citizen_id)
     page.check("input[name=sections][value=integrity_report]")
+    page.check("input[name=sections][value=basic]")
     page.fill("#purpose", "干部考察")
-    page.fill("#valid_from", date.today().isoformat())
-    page.fill("#valid_until", (date.today() + timedelta(days=3)).isoformat())
+    # The form says who decides first, before anything is submitted.
+    assert display_name(users["dept_head"]) in page.locator("#approver").inner_text()
+    # The period's fields are FAB's date pickers.
+    type_date(page, "valid_from", date.today())
+    type_date(page, "valid_until", date.today() + timedelta(days=3))
     page.click("#submit-application")
-    page.wait_for_selector("text=先由您的部门负责人审批")
+    page.wait_for_selector("text=审批人：部门负责人")
 
     sign_in(page, live_server, "dept_head")
     page.goto(f"{live_server}/consultation/")
@@ -197,7 +202,7 @@ def test_a_consultation_from_application_through_both_approvals_to_a_watermarked
 
     sign_in(page, live_server, "clerk")
     page.goto(f"{live_server}/consultation/")
-    page.click("#mine tr:has-text('查阅对象') >> a.read-section")
+    page.click("#mine tr:has-text('查阅对象') >> a.read-section[href$='/integrity_report']")
     # The watermark lies over the page, across the records read.
     page.wait_for_load_state("load")
     on_screen = page.eval_on_selector_all("#watermark span", """spans => spans.filter(span => {
@@ -205,15 +210,23 @@ def test_a_consultation_from_application_through_both_approvals_to_a_watermarked
         return r.right > 0 && r.bottom > 0 && r.left < innerWidth && r.top < innerHeight;
     }).length""")
     assert on_screen >= 10
-    assert "clerk" in page.locator("#watermark span").first.inner_text()
-    assert "clerk" in page.locator("#watermark-text").inner_text()
+    # The reader by name, never by login.
+    assert display_name(users["clerk"]) in page.locator("#watermark span").first.inner_text()
+    assert display_name(users["clerk"]) in page.locator("#watermark-text").inner_text()
+    assert "clerk" not in page.locator("body").inner_text()
     assert date.today().isoformat() in page.locator("#watermark-text").inner_text()
     assert report.summary in page.locator("#granted-records").inner_text()
+    # Basic information, the widest section, fits a 1280 px screen (it was 1,532 px wide).
+    page.goto(f"{live_server}/consultation/")
+    page.click("#mine tr:has-text('查阅对象') >> a.read-section[href$='/basic']")
+    page.wait_for_load_state("load")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
 
     # The archive sees the reading in its register.
     sign_in(page, live_server, "archivist")
     page.goto(f"{live_server}/consultation/register")
-    assert page.locator("#register tr:has-text('查阅对象') .readings div").count() == 1
+    assert page.locator("#register tr:has-text('查阅对象') .readings div").count() == 2
+    assert page.locator("#register tr:has-text('查阅对象') .assisted-by").inner_text() == display_name(users["archivist"])
 
     assert page.requested_hosts == {urlsplit(live_server).netloc}, page.requested_hosts
 

@@ -3,7 +3,9 @@ place, every page read recorded and watermarked, and the archive's register."""
 
 import io
 import json
+import re
 from datetime import date, timedelta
+from html.parser import HTMLParser
 
 import pytest
 from pypdf import PdfReader
@@ -11,7 +13,7 @@ from pypdf.generic import ContentStream
 from sqlalchemy import select
 
 from models import AuditEvent, Consultation, ConsultationReading
-from security.consultation import expire_grants
+from security.consultation import display_name, expire_grants
 from tests import documents
 from tests.helpers import messages
 
@@ -58,7 +60,7 @@ def test_an_application_passes_both_approvals_and_names_the_approvers(db, login_
     assert application.department_approver_id == users["dept_head"].id
     assert application.archive_approver_id == users["archivist"].id
     page = login_as("clerk").get("/consultation/").get_data(as_text=True)
-    assert "部门负责人" in page or str(users["dept_head"]) in page
+    assert display_name(users["dept_head"]) in page and display_name(users["archivist"]) in page
 
 
 def test_the_archive_cannot_decide_before_the_department_head(db, login_as, dossier):
@@ -90,7 +92,7 @@ def test_a_grant_opens_its_sections_with_a_watermark_and_every_read_is_recorded(
     page = client.get(f"/consultation/{application.id}/read/integrity_report", environ_base=TERMINAL)
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert 'id="watermark"' in html and users["clerk"].username in html
+    assert 'id="watermark"' in html and display_name(users["clerk"]) in html
     assert dossier["report"].summary in html  # decrypted for the reader under the grant
     (reading,) = db.session.scalars(select(ConsultationReading).where(ConsultationReading.consultation_id == application.id))
     assert (reading.section_key, reading.client_addr, reading.user_id) == ("integrity_report", "10.20.0.7",
@@ -110,7 +112,8 @@ def test_a_document_read_under_a_grant_carries_the_readers_name_and_time(db, log
         drawn = {operands[0].original_bytes.decode("utf-16-be")
                  for operands, operator in ContentStream(page.get_contents(), reader).operations if operator == b"Tj"}
         (text,) = drawn
-        assert users["clerk"].username in text and date.today().isoformat() in text
+        assert display_name(users["clerk"]) in text and date.today().isoformat() in text
+        assert users["clerk"].username not in text
 
 
 def test_a_grant_for_one_section_does_not_open_another(db, login_as, dossier):
@@ -243,3 +246,138 @@ def test_the_application_lists_only_officials_in_the_applicants_scope(db, login_
     apply(clerk, other, ["integrity_report"], official="")
     application = db.session.scalars(select(Consultation).order_by(Consultation.id.desc())).first()
     assert db.session.query(Consultation).count() == count + 1 and application.official_id == other.id
+
+
+# ------------------------------------------------------------ routing, names, the assisting archivist
+
+class Shown(HTMLParser):
+    """The text a reader sees: no tags, attributes, scripts or styles."""
+
+    def __init__(self):
+        super().__init__()
+        self.parts, self.hidden = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        self.hidden += tag in ("script", "style")
+
+    def handle_endtag(self, tag):
+        self.hidden -= tag in ("script", "style")
+
+    def handle_data(self, data):
+        if not self.hidden:
+            self.parts.append(data)
+
+
+def shown(html: str) -> str:
+    parser = Shown()
+    parser.feed(html)
+    return " ".join(parser.parts)
+
+
+def latest(db):
+    return db.session.scalars(select(Consultation).order_by(Consultation.id.desc())).first()
+
+
+def test_the_form_names_the_approver_before_submitting(login_as, users):
+    form = shown(login_as("clerk").get("/consultation/apply").get_data(as_text=True))
+    assert f"审批人：部门负责人 {display_name(users['dept_head'])}" in form
+    # An inspector belongs to no department: the unit head decides.
+    form = shown(login_as("inspector").get("/consultation/apply").get_data(as_text=True))
+    assert f"审批人：单位负责人 {display_name(users['unit_head'])}" in form
+
+
+def test_the_period_uses_the_date_picker(login_as):
+    form = login_as("clerk").get("/consultation/apply").get_data(as_text=True)
+    for name in ("valid_from", "valid_until"):
+        assert re.search(r'<div class="input-group date appbuilder_date"[^>]*>\s*<span class="input-group-addon">'
+                         r'<i class="fa fa-calendar[^"]*"></i></span><input class="form-control" data-format="yyyy-MM-dd"'
+                         rf'[^>]*name="{name}"', form), name
+
+
+def test_an_inspectors_application_waits_for_the_unit_head_only_and_passes(db, login_as, dossier, users):
+    apply(login_as("inspector"), dossier["official"], ["basic"])
+    application = latest(db)
+    assert [r.user_id for r in application.routed] == [users["unit_head"].id]
+    assert f'data-application="{application.id}"' not in login_as("dept_head").get("/consultation/").get_data(as_text=True)
+    assert login_as("dept_head").post(f"/consultation/{application.id}/unit", data={"decision": "approve"}).status_code == 403
+    unit = login_as("unit_head")
+    waiting = unit.get("/consultation/").get_data(as_text=True)
+    assert f'action="/consultation/{application.id}/unit"' in waiting
+    unit.post(f"/consultation/{application.id}/unit", data={"decision": "approve"})
+    login_as("archivist").post(f"/consultation/{application.id}/archive", data={"decision": "approve"})
+    db.session.refresh(application)
+    assert (application.state, application.department_approver_id) == ("approved", users["unit_head"].id)
+
+
+def test_an_application_nobody_can_approve_is_refused_and_not_made(db, login_as, dossier):
+    # The unit head has no department and is the only unit head: nobody but themselves could decide.
+    client = login_as("unit_head")
+    client.get("/lang/en")
+    assert "Nobody can approve your application" in shown(client.get("/consultation/apply").get_data(as_text=True))
+    page = apply(client, dossier["official"], ["basic"]).get_data(as_text=True)
+    assert "Nobody can approve your application" in " ".join(messages(page))
+    assert db.session.query(Consultation).count() == 0
+
+
+def test_the_register_shows_the_archivist_assisting_the_reading(db, login_as, dossier, make_user):
+    colleague = make_user("archivist", "D02")
+    apply(login_as("clerk"), dossier["official"], ["integrity_report"])
+    application = latest(db)
+    login_as("dept_head").post(f"/consultation/{application.id}/department", data={"decision": "approve"})
+    archive = login_as("archivist")
+    assert f'<option value="{colleague.id}">' in archive.get("/consultation/").get_data(as_text=True)
+    archive.post(f"/consultation/{application.id}/archive", data={"decision": "approve", "assisted_by": colleague.id})
+    db.session.refresh(application)
+    assert (application.state, application.assisted_by_id) == ("approved", colleague.id)
+    register = archive.get("/consultation/register").get_data(as_text=True)
+    row = re.search(rf'<tr data-application="{application.id}">.*?</tr>', register, re.S).group(0)
+    assert re.search(r'class="assisted-by">([^<]*)<', row).group(1) == display_name(colleague)
+
+
+def test_a_reader_as_assisting_archivist_is_refused_with_a_message(db, login_as, dossier, users):
+    apply(login_as("clerk"), dossier["official"], ["integrity_report"])
+    application = latest(db)
+    login_as("dept_head").post(f"/consultation/{application.id}/department", data={"decision": "approve"})
+    archive = login_as("archivist")
+    archive.get("/lang/en")
+    page = archive.post(f"/consultation/{application.id}/archive", follow_redirects=True,
+                        data={"decision": "approve", "assisted_by": users["clerk"].id}).get_data(as_text=True)
+    assert "The reading is assisted by an archivist" in " ".join(messages(page))
+    db.session.refresh(application)
+    assert (application.state, application.assisted_by_id) == ("department_approved", None)
+
+
+def test_no_consultation_page_shows_a_login_name(db, login_as, dossier, users):
+    application = approved_grant(db, login_as, dossier, sections=("basic", "integrity_report"))
+    apply(login_as("inspector"), dossier["official"], ["basic"])
+    pages = {
+        "clerk": ["/consultation/", "/consultation/apply", f"/consultation/{application.id}/read/basic",
+                  f"/consultation/{application.id}/read/integrity_report"],
+        "unit_head": ["/consultation/"],
+        "archivist": ["/consultation/register"],
+    }
+    logins = [user.username for user in users.values()]
+    for role, paths in pages.items():
+        client = login_as(role)
+        for path in paths:
+            response = client.get(path, environ_base=TERMINAL)
+            assert response.status_code == 200, path
+            text = shown(response.get_data(as_text=True))
+            # The premise: the page does name people (by their names).
+            assert any(display_name(user) in text for user in users.values()), path
+            assert [login for login in logins if login in text] == [], (role, path)
+
+
+def test_the_reading_page_shows_each_record_as_fields_not_a_row_of_every_column(db, login_as, dossier):
+    """Basic information's dozens of columns side by side were 1,532 px wide, a character a
+    line in some cells: each record is a field | value table of the screen's width."""
+    application = approved_grant(db, login_as, dossier, sections=("basic",))
+    html = login_as("clerk").get(f"/consultation/{application.id}/read/basic",
+                                 environ_base=TERMINAL).get_data(as_text=True)
+    records = re.search(r'<div id="granted-records">(.*?)</div>', html, re.S).group(1)
+    assert "<thead" not in records
+    rows = re.findall(r"<tr>(.*?)</tr>", records, re.S)
+    assert len(rows) > 10
+    assert all(len(re.findall(r"<th\b", r)) == 1 and len(re.findall(r"<td\b", r)) == 1 for r in rows)
+    css = re.search(r"\.consultation-record \{([^}]*)\}", html).group(1)
+    assert "table-layout: fixed" in css and "width: 100%" in css
