@@ -90,11 +90,16 @@ class PermissionRequestView(BaseView):
         would be, each cell the request changes marked."""
         sm = self.appbuilder.sm
         req = db.session.get(PermissionRequest, request_id)
-        if req is None or req.kind != "role_permissions":
+        if req is None:
             abort(404)
-        role = db.session.get(sm.role_model, req.target_id)
+        role = db.session.get(sm.role_model, req.target_id) if req.kind == "role_permissions" else None
         if role is None:
-            abort(404)
+            # Not a matrix (an account's roles, a rename, a role gone): the request as the list shows it.
+            entry = [describe(sm, req)]
+            return self.render_template(
+                "dossier/permission_requests.html", kinds=KINDS,
+                pending=entry if req.state == "pending" else [], decided=[] if req.state == "pending" else entry,
+                may_approve=sm.has_access("can_approve", "permission_requests"))
         index = permission_views()
         return self.render_template(
             "dossier/permission_matrix.html", role=role, request_=req, editing=False, roles=[], waiting=[],
