@@ -58,6 +58,11 @@ SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 FAB_CREATE_DB = False
 FAB_UPDATE_PERMS = False
 FAB_ADD_SECURITY_API = False
+# FAB's raw permission, view-menu and permission-on-view screens ("can list on OfficialView")
+# are not offered: the security administrator reads and changes roles in the permission matrix.
+FAB_ADD_SECURITY_PERMISSION_VIEW = False
+FAB_ADD_SECURITY_VIEW_MENU_VIEW = False
+FAB_ADD_SECURITY_PERMISSION_VIEWS_VIEW = False
 FAB_API_SWAGGER_UI = False
 
 APP_NAME: str = lazy_gettext("Officials' electronic dossier system")

@@ -14,7 +14,7 @@ DUTIES = {
     "accounts": {("UserDBModelView", "can_add"), ("UserDBModelView", "can_delete"),
                  ("staff_departments", "can_add")},
     "permissions": {("permission_requests", "can_approve"), ("RoleModelView", "can_edit"),
-                    ("RoleModelView", "can_add")},
+                    ("RoleModelView", "can_add"), ("permission_matrix", "can_propose")},
     "audit": {("audit_trail", "can_list"), ("audit_trail", "can_verify")},
 }
 DUTY_LABELS = {

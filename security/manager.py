@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from werkzeug.security import generate_password_hash
 
 from security import accounts, audit, duties, grants
-from security.views import AuthDBView, ResetPasswordView, RoleModelView, UserDBModelView
+from security.views import AuthDBView, ResetMyPasswordView, ResetPasswordView, RoleModelView, UserDBModelView
 
 
 # What a sign-in keeps in the session cookie (security.session_guard, views.account).
@@ -27,6 +27,7 @@ class DossierSecurityManager(SecurityManager):
     rolemodelview = RoleModelView
     # The reset resolves its account once; signing out is a POST.
     resetpasswordview = ResetPasswordView
+    resetmypasswordview = ResetMyPasswordView
     authdbview = AuthDBView
 
     def register_views(self):

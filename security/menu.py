@@ -67,6 +67,7 @@ def entries() -> list[Entry]:
         Entry("batch_assessment", _l("Annual assessment: batch entry"), "evaluation", "fa-table", "can_index"),
         Entry("my_dossier", _l("My dossier"), "self_service", "fa-user", "can_index"),
         Entry("account_security", _l("Account security"), "my_account", "fa-lock", "can_index"),
+        Entry("permission_matrix", _l("Permission matrix"), "Security", "fa-th", "can_show"),
         Entry("permission_requests", _l("Permission requests"), "Security", "fa-check-square-o"),
         Entry("audit_trail", _l("Audit trail"), "Security", "fa-history"),
         Entry("backups", _l("Backups"), "keeping", "fa-hdd-o"),
@@ -91,11 +92,10 @@ def entries() -> list[Entry]:
     ]
 
 
-# FAB's own security screens and their menu entries (registered by FAB itself).
+# FAB's own security screens and their menu entries (registered by FAB itself). Its raw
+# permission, view-menu and permission-on-view screens are not (config FAB_ADD_SECURITY_*):
+# roles are read and changed in the permission matrix.
 SECURITY = [
     Entry("List Users", "", "Security", screen="UserDBModelView"),
     Entry("List Roles", "", "Security", screen="RoleModelView"),
-    Entry("Base Permissions", "", "Security", screen="PermissionModelView"),
-    Entry("Views/Menus", "", "Security", screen="ViewMenuModelView"),
-    Entry("Permission on Views/Menus", "", "Security", screen="PermissionViewModelView"),
 ]

@@ -3,7 +3,8 @@
 A role grants a tier per dossier area, which a section may widen or narrow for a role
 by declaring ``access`` (models.base.SourceMixin), plus permissions on the other
 screens. Section permissions are named by the section key (FAB's class_permission_name). ``sync_roles`` writes them into FAB's tables;
-from then on the security administrator edits them in FAB's own role screen.
+from then on the security administrator edits them in the permission matrix
+(``security.permission_matrix``), each change waiting for a second officer.
 """
 
 from flask_babel import lazy_gettext as _l
@@ -34,6 +35,12 @@ ROLE_LABELS = {
     "inspector": _l("Inspector"),
     "official": _l("Official"),
 }
+
+def role_label(name: str) -> str:
+    """A role as officers read it: its label, or its own name for a role the data does not know."""
+    label = ROLE_LABELS.get(name)
+    return str(label) if label is not None else name
+
 
 ALL_AREAS = dict.fromkeys(AREAS)
 
@@ -191,9 +198,8 @@ OTHER_ACCESS = {
         "permission_requests": ("can_list", "can_approve"),
         # A security administrator's password is reset by another one (security.accounts).
         "ResetPasswordView": FORM,
-        "PermissionModelView": ("can_list",),
-        "ViewMenuModelView": ("can_list",),
-        "PermissionViewModelView": ("can_list",),
+        # FAB's raw permission screens are not offered: roles are read and changed in the matrix.
+        "permission_matrix": ("can_show", "can_propose"),
         "UserDBModelView": ("can_list", "can_show", "can_edit"),
     },
     # ... and the auditor reads, changing nothing.
@@ -204,7 +210,7 @@ OTHER_ACCESS = {
         "staff_departments": READ,
         "UserDBModelView": READ,
         "RoleModelView": READ,
-        "PermissionViewModelView": ("can_list",),
+        "permission_matrix": ("can_show",),
         **RETENTION_READER,
         **DESTRUCTION_REGISTER,
     },

@@ -8,6 +8,7 @@ from .account import AccountSecurityView
 from .antivirus import AntivirusView
 from .audit import AuditEventView
 from .backup import BackupView
+from .permission_matrix import PermissionMatrixView
 from .permissions import PermissionRequestView
 from .admin import CodeItemView, DepartmentView, StaffDepartmentView
 from .catalogue import MaterialView, attached_to
@@ -31,7 +32,7 @@ from .statistics import StatisticsView
 from .workflow import FinalReviewView, FirstReviewView, HistoryView, MyDraftsView, QueueCount
 
 SCREENS = (OfficialView, ReceiptView, MaterialView, ConsultationView, MyDraftsView, FirstReviewView, FinalReviewView,
-           BacklogView, BatchAssessmentView, MyDossierView, AccountSecurityView, PermissionRequestView,
+           BacklogView, BatchAssessmentView, MyDossierView, AccountSecurityView, PermissionMatrixView, PermissionRequestView,
            AuditEventView, BackupView, AntivirusView, CleanupView, DepartmentView, StaffDepartmentView, CodeItemView,
            RosterView, StatisticsView, FixityView, InspectionView, RectificationView, CompletenessView, FourPropertyView,
            RetentionScheduleView, RetentionDueView, HoldView, AppraisalView, DestructionView, DestructionApprovalView,

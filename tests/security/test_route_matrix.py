@@ -64,6 +64,7 @@ def fill(app, db, rule: str, endpoint: str, ids: dict, role: str | None = None) 
         "item_id": str(ids["rectification_item"]), "fmt": "xlsx", "hold_id": str(ids["hold"]),
         "list_id": str(ids["destruction_list"]), "entry_id": str(ids["destruction_item"]),
         "register_id": str(ids["destruction_register"]),
+        "role_id": str(app.appbuilder.sm.find_role("clerk").id),
     }
     if "<pk>" in rule or "<int:pk>" in rule:
         assert model is not None, f"{rule}: no table behind its pk"

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from models import AccountSecurity, AuditEvent, PermissionRequest
 from tests.apps import DEMO_PASSWORD, sign_in
 from tests.helpers import messages
+from tests.matrix_forms import propose
 
 NEW_PASSWORD = "Harbour-Lantern-47"
 
@@ -35,8 +36,7 @@ def pending_request(app, db, login_as):
     role = role_named(app, "inspector")
     before = [p.id for p in role.permissions]
     extra = app.appbuilder.sm.find_permission_view_menu("can_list", "audit_trail")
-    login_as("secadmin").post(f"/roles/edit/{role.id}", data={
-        "name": role.name, "permissions": [str(i) for i in before + [extra.id]]})
+    propose(login_as("secadmin"), role, add=[("can_list", "audit_trail")])
     request = db.session.scalars(select(PermissionRequest).order_by(PermissionRequest.id.desc())).first()
     assert request.kind == "role_permissions" and request.state == "pending"
     yield request
@@ -250,9 +250,7 @@ def test_a_role_given_another_officers_permission_is_refused_for_its_holders(app
     approve = app.appbuilder.sm.find_permission_view_menu("can_approve", "permission_requests")
     client = login_as("secadmin")
     client.get("/lang/en")
-    page = client.post(f"/roles/edit/{role.id}", follow_redirects=True, data={
-        "name": role.name, "permissions": [str(p.id) for p in role.permissions] + [str(approve.id)]}
-    ).get_data(as_text=True)
+    page = propose(client, role, add=[("can_approve", "permission_requests")]).get_data(as_text=True)
     assert "must be held by different people" in page
     assert approve not in role_named(app, "auditor").permissions
 
