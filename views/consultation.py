@@ -10,7 +10,7 @@ from sqlalchemy import select
 from wtforms import DateField, Form
 
 from models.db import db
-from models import BY_KEY, Material, Official, validation
+from models import BY_KEY, Material, Official, history, identity, validation
 from models.consultation import Consultation, ConsultationReading
 from security import audit, consultation as rules
 from security.scope import UNSCOPED
@@ -32,6 +32,11 @@ STATE_LABELS = {
     "expired": _l("Ended"),
 }
 
+
+# What the reading page leaves out of a record: whose dossier it is (the page says) and the
+# workflow's and the store's bookkeeping.
+READING_HIDES = frozenset({"official_id", "review_state", "stored_sha256", "file_key_id", "content_sha256",
+                           "receipt_id"})
 
 # The screen route deciding each first-approval route (security.consultation.ROUTES).
 DECIDING_ROUTES = {"department": ".decide_department", "unit": ".decide_unit"}
@@ -212,10 +217,11 @@ class ConsultationView(BaseView):
                                          .execution_options(all_departments=True)).all()
         if model is Material:
             records = [m for m in records if rules.covers_material(application, m)]
-        columns = [c.key for c in model.__table__.columns
-                   if c.key not in ("id", "official_id", "review_state", "entered_by_id", "changed_by_id",
-                                    "citizen_id_index", "stored_sha256", "file_key_id", "content_sha256", "receipt_id")]
-        rows = [[display(model, c, getattr(r, c)) for c in columns] for r in records]
+        # The fields the forms label, as the history page shows them (models.history): never a
+        # ciphertext column, blind index or search key; identity fields masked without the tier.
+        columns = [s.name for s in history.shown_columns(model) if s.name not in READING_HIDES]
+        clear = identity.reads_clear(g.user, official)
+        rows = [[display(model, c, identity.shown(model, c, getattr(r, c), clear)) for c in columns] for r in records]
         self._log(application, section_key)
         return self.render_template(
             "dossier/consultation_read.html", application=application, official=official, model=model,

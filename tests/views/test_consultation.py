@@ -381,3 +381,24 @@ def test_the_reading_page_shows_each_record_as_fields_not_a_row_of_every_column(
     assert all(len(re.findall(r"<th\b", r)) == 1 and len(re.findall(r"<td\b", r)) == 1 for r in rows)
     css = re.search(r"\.consultation-record \{([^}]*)\}", html).group(1)
     assert "table-layout: fixed" in css and "width: 100%" in css
+
+
+def test_a_reader_without_the_identity_tier_reads_identity_fields_masked_and_never_stored_forms(db, login_as,
+                                                                                                 dossier):
+    """A grant opens the section, not the identity tier: the inspector reads the citizen ID
+    and phones masked, the clerk (who holds it) in clear; nobody sees a ciphertext column,
+    the blind index or the search keys."""
+    official = dossier["official"]
+    clerk_grant = approved_grant(db, login_as, dossier, sections=("basic",))
+    apply(login_as("inspector"), official, ["basic"])
+    inspector_grant = latest(db)
+    login_as("unit_head").post(f"/consultation/{inspector_grant.id}/unit", data={"decision": "approve"})
+    login_as("archivist").post(f"/consultation/{inspector_grant.id}/archive", data={"decision": "approve"})
+    pages = {role: login_as(role).get(f"/consultation/{grant.id}/read/basic", environ_base=TERMINAL)
+             .get_data(as_text=True) for role, grant in (("clerk", clerk_grant), ("inspector", inspector_grant))}
+    masked = official.citizen_id[:6] + "*" * 8 + official.citizen_id[-4:]
+    assert official.citizen_id in pages["clerk"]
+    assert official.citizen_id not in pages["inspector"] and masked in pages["inspector"]
+    for html in pages.values():
+        for internal in ("_citizen_id", "citizen_id_index", "_mobile", "name_pinyin", "b'\\x"):
+            assert internal not in html
