@@ -62,11 +62,12 @@ class Printout(FPDF):
         self.set_font(FONT, size=size)
         self.multi_cell(0, 6, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
-    def table(self, headers: list[str], rows, size: int = 9):
-        """Rows of cells, the header repeated on every page; ``rows`` may be a generator."""
+    def table(self, headers: list[str], rows, size: int = 9, widths: tuple | None = None):
+        """Rows of cells, the header repeated on every page; ``rows`` may be a generator;
+        ``widths``: the columns' relative widths (equal unless given)."""
         self.set_font(FONT, size=size)
         with super().table(headings_style=_HEADINGS, line_height=size * 0.6, first_row_as_headings=True,
-                           repeat_headings=1) as table:
+                           repeat_headings=1, col_widths=widths) as table:
             table.row([str(h) for h in headers])
             for row in rows:
                 table.row(["" if value is None else str(value) for value in row])

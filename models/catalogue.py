@@ -69,6 +69,33 @@ def class_order() -> dict[str, int]:
     return {code: i for i, code in enumerate(codes.table("material_class"))}
 
 
+# Classes 4 and 9 are filed in sub-classes (4-1 … 4-4, 9-1 … 9-4); the code table names
+# the sub-classes, these the classes themselves.
+PARENT_NAMES = {
+    "4": _l("Education, professional titles, academic appraisal and training"),
+    "9": _l("Salary, appointment, travel abroad and delegates"),
+}
+
+
+def outline(materials) -> list[dict]:
+    """The ten classes in catalogue order, each with its sub-classes (or itself as its one
+    sub-class) and their materials by number: an empty class is listed too, so a reader
+    sees what the dossier lacks. ``materials`` are those the reader may see."""
+    by_class: dict[str, list] = {}
+    for material in materials:
+        by_class.setdefault(material.material_class, []).append(material)
+    classes: dict[str, dict] = {}
+    for code in class_order():
+        top = code.partition("-")[0]
+        entry = classes.setdefault(top, {"code": top, "name": str(PARENT_NAMES.get(top) or codes.name("material_class", code)),
+                                         "sub_classes": []})
+        entries = sorted(by_class.get(code, ()), key=lambda m: (m.sequence or 0, m.formed_on))
+        entry["sub_classes"].append({"code": code, "name": codes.name("material_class", code), "materials": entries})
+    for entry in classes.values():
+        entry["count"] = sum(len(sub["materials"]) for sub in entry["sub_classes"])
+    return list(classes.values())
+
+
 def renumber(session, official_id: int) -> None:
     """Number the approved materials of each class of one dossier 1..n, oldest first.
 

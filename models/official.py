@@ -15,6 +15,14 @@ from .roster_fields import Age, Field, Member
 IN_OFFICE = "1"
 LEFT = ("2", "3", "4")
 
+# The basic information as the official page and its printout show it, in the order of §2.1.
+BASIC_FIELDS = (
+    "name", "former_names", "gender", "birth_date", "ethnicity", "native_place", "political_status",
+    "education", "degree", "work_start_date", "party_join_date", "citizen_id",
+    "department", "post", "status", "left_on",
+)
+CONTACT_FIELDS = ("office_phone", "mobile", "email")
+
 
 class Official(SourceMixin, Model):
     __tablename__ = "official"

@@ -22,7 +22,8 @@ class Training(SectionRecord, Model):
     order_by = ("start_date",)
     roster_columns = (Total("training_hours", of="hours"), Total("training_count"))
 
-    name = Column(String(200), nullable=False)
+    # The programme's name: the shared label of "name" is a person's (姓名).
+    name = Column(String(200), nullable=False, info={"label": _l("Training programme")})
     start_date = date_column(nullable=False, min_age=16)
     end_date = date_column(after="start_date")
     place = Column(String(100))

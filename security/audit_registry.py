@@ -30,6 +30,7 @@ ACTIONS = {
     "submit": _l("Submitted for review"),
     "review": _l("Review decision"),
     "export": _l("Export"),
+    "print": _l("Printed"),
     "completeness_confirmed": _l("Completeness confirmed"),
     # grants and consultation
     "permission_requested": _l("Permission change requested"),

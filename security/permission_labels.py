@@ -17,6 +17,7 @@ FUNCTIONS = {
     "review": _l("Review"),
     "collection": _l("Collection"),
     "consultation": _l("Consultation"),
+    "identity": _l("Identity and contact fields"),
     "rosters": _l("Rosters and statistics"),
     "exports": _l("Exports"),
     "keeping": _l("Archive keeping"),
@@ -37,6 +38,7 @@ SCREENS = {
     "backlog": ("review", None), "history": ("review", _l("Change history")),
     "collection_register": ("collection", None), "batch_assessment": ("collection", None),
     "consultation": ("consultation", None),
+    "identity_fields": ("identity", _l("Citizen ID, phones and e-mail")),
     "roster": ("rosters", None), "statistics": ("rosters", None), "search": ("rosters", _l("Search")),
     "list_export": ("exports", _l("Export of any list")),
     "antivirus": ("keeping", None), "fixity": ("keeping", None), "cleanup": ("keeping", None),
@@ -76,7 +78,8 @@ VERBS = {
     "can_lift": _l("Lift"), "can_record": _l("View history"), "can_generate": _l("Generate"),
     "can_close": _l("Close"), "can_catalogue": _l("Catalogue"), "can_preview": _l("Preview"),
     "can_export": _l("Export"), "can_identifiers": _l("Identifiers (masked)"),
-    "can_identifiers_clear": _l("Identifiers in clear"),
+    "can_read_clear": _l("Read in clear"), "can_print": _l("Print"),
+    "can_decide_unit": _l("Approve for the unit"),
 }
 VERB_OF_SCREEN = {
     ("first_review", "can_decide"): _l("Review"), ("final_review", "can_decide"): _l("Review"),

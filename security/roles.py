@@ -161,6 +161,10 @@ ARCHIVE_DISPOSAL = {"holds": ("can_list", "can_place", "can_lift"), "appraisal":
 READ_HOLDS = {"holds": ("can_list",)}
 READ_MARKS = {"appraisal": ("can_list",)}
 
+# The printable dossier of an official (views.dossier, jobs.dossier_print): paper leaves the
+# system, so it is granted apart from reading, to HR, the archive and the unit head.
+DOSSIER_PRINT = {"basic": ("can_print",)}
+
 # role → {FAB view permission name: permissions}, for screens outside the dossier.
 OTHER_ACCESS = {
     "clerk": {"departments": READ, "collection_register": MODIFY, **AUTHOR, **HISTORY, **READER, **ROSTERS,
@@ -171,15 +175,16 @@ OTHER_ACCESS = {
         "departments": MODIFY, "code_tables": READ, "collection_register": MODIFY,
         "batch_assessment": ("can_index", "can_save"),
         **AUTHOR, **FINAL_REVIEWER, **HISTORY, **BACKLOG, **READER, **EXPORTS, **SEARCH, **HR_INSPECTION,
-        **READ_MARKS, **IDENTITY_CLEAR,
+        **READ_MARKS, **IDENTITY_CLEAR, **DOSSIER_PRINT,
     },
     "archivist": {"departments": READ, "code_tables": READ, "collection_register": READ, **HISTORY, **BACKLOG,
                   **CONSULTATION_ARCHIVE, "backups": ("can_list", "can_request"),
                   "antivirus": ("can_index",), **SEARCH, **ARCHIVE_KEEPING, **RETENTION_PROPOSER,
-                  **ARCHIVE_DISPOSAL, **DESTRUCTION_ARCHIVE, **DESTRUCTION_REGISTER},
+                  **ARCHIVE_DISPOSAL, **DESTRUCTION_ARCHIVE, **DESTRUCTION_REGISTER, **DOSSIER_PRINT},
     # The unit head first-reviews what department heads may not read (sections declaring ``unit_first_review``).
     "unit_head": {"departments": READ, **FIRST_REVIEWER, **HISTORY, **BACKLOG, **CONSULTATION_UNIT, **SEARCH,
-                  **RETENTION_APPROVER, **READ_MARKS, **DESTRUCTION_DECIDE, **DESTRUCTION_REGISTER},
+                  **RETENTION_APPROVER, **READ_MARKS, **DESTRUCTION_DECIDE, **DESTRUCTION_REGISTER,
+                  **DOSSIER_PRINT},
     "inspector": {"departments": READ, **HISTORY, **READER, **STATISTICS, **SEARCH, **INSPECTOR, **RETENTION_READER,
                   **READ_HOLDS, **DESTRUCTION_REGISTER},
     # Accounts belong to the system administrator ...

@@ -1,14 +1,22 @@
 """The official page and one screen per dossier section, generated from ``models.sections``."""
 
-from flask import abort, g, url_for
+from flask import Response, abort, g, url_for
 from flask_appbuilder import expose, has_access
+from flask_appbuilder.widgets import RenderTemplateWidget
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from jobs import dossier_print
 
 from models.db import db
-from models import SECTIONS, Material, Official, workflow
+from models import SECTIONS, Material, Official, rosters, workflow
+from models.catalogue import outline
+from models.labels import labels_of
+from models.official import BASIC_FIELDS, CONTACT_FIELDS
 from models.disposal import holds
 
-from security import request_state, scope
+from security import audit, request_state, scope
 
 from .base import DossierInterface, RecordView, metadata_attrs
 from .keeping import official_findings
@@ -75,12 +83,8 @@ def section_views() -> list[type]:
     """A screen for every registered section, in registry order."""
     return [section_view(model) for model in SECTIONS]
 
-BASIC_COLUMNS = [
-    "name", "former_names", "gender", "birth_date", "ethnicity", "native_place", "political_status",
-    "education", "degree", "work_start_date", "party_join_date", "citizen_id",
-    "department", "post", "status", "left_on",
-]
-CONTACT_COLUMNS = ["office_phone", "mobile", "email"]
+BASIC_COLUMNS = list(BASIC_FIELDS)
+CONTACT_COLUMNS = list(CONTACT_FIELDS)
 
 
 class OfficialView(RecordView):
@@ -125,11 +129,16 @@ class OfficialView(RecordView):
                 abort(404)
             request_state.current().visibility = "author"
         widgets = self._show(pk)
+        sm = self.appbuilder.sm
         return self.render_template(
             self.show_template,
             pk=pk,
-            title=self.show_title,
+            # The panel names whose dossier it is.
+            title=_("Dossier of %(name)s", name=official.name),
             widgets=widgets,
+            edit_url=url_for("OfficialView.edit", pk=pk) if sm.has_access("can_edit", Official.section_key) else None,
+            print_url=url_for("OfficialView.print", pk=pk)
+            if not pending and sm.has_access("can_print", Official.section_key) else None,
             related_views=self._related_views,
             addable=self._addable_sections(pk),
             pending=pending,
@@ -144,6 +153,33 @@ class OfficialView(RecordView):
             describe_hold=holds.describe,
         )
 
+    # The printable dossier (jobs.dossier_print): what the page shows this reader, on A4.
+    @expose("/print/<int:pk>", methods=["GET"])
+    @has_access
+    def print(self, pk):
+        scope.guard(Official, pk)
+        # Approved basic information only (models.visibility): a draft official has no dossier to print.
+        official = db.session.get(Official, pk)
+        if official is None:
+            abort(404)
+        printed = dossier_print.build(db.session, official, g.user, dossier_print.mark(g.user),
+                                      clear=rosters.identifiers_clear(g.user))
+        audit.record("print", object_type="official", object_id=pk, details={
+            "sections": list(printed.sections), "count": printed.records, "format": "pdf"})
+        db.session.commit()
+        return Response(printed.pdf, mimetype="application/pdf",
+                        headers={"Content-Disposition": f'inline; filename="dossier-{pk}.pdf"'})
+
+    def _get_related_view_widget(self, item, related_view, *args, **kwargs):
+        if related_view.datamodel.obj is Material:
+            return catalogue_tab(item)
+        widget = super()._get_related_view_widget(item, related_view, *args, **kwargs)
+        # Every row of a tab is this official's: a column repeating their name says nothing.
+        if widget is not None:
+            shown = widget.template_args["include_columns"]
+            widget.template_args["include_columns"] = [c for c in shown if c != "official"]
+        return widget
+
     def _addable_sections(self, pk):
         """Sections the reader may add material to, some of which they may not read."""
         sm = self.appbuilder.sm
@@ -152,6 +188,20 @@ class OfficialView(RecordView):
             for view in self.related_views
             if sm.has_access("can_add", view.class_permission_name)
         ]
+
+
+class CatalogueTab(RenderTemplateWidget):
+    template = "dossier/_catalogue_tab.html"
+
+
+def catalogue_tab(official) -> CatalogueTab:
+    """The catalogue tab: all ten classes, each sub-class with its materials the reader may
+    read (approved, models.visibility) or marked as empty."""
+    from .catalogue import may_read
+
+    materials = db.session.scalars(select(Material).where(Material.official_id == official.id)).all()
+    shown = [m for m in materials if may_read(m)]
+    return CatalogueTab(classes=outline(shown), labels=labels_of(Material), hidden=len(materials) - len(shown))
 
 
 for _name, _value in metadata_attrs(Official).items():
