@@ -8,7 +8,7 @@ import json
 import re
 from pathlib import Path
 
-from tests.browser.english import FAB_ENGLISH
+from tests.views.fab_english import FAB_ENGLISH
 
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]

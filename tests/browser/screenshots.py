@@ -1,9 +1,9 @@
 """Screenshots of the daily screens for the README: ``python -m tests.browser.screenshots``.
 
-Builds a throw-away instance with the demonstration data (``flask dossier seed``, as
-bin/demo does), serves it on 127.0.0.1, signs in as each role in headless Chromium at
-1280 px and writes docs/screenshots/workbench-<role>.png, official-page.png and
-permission-matrix.png (a page the app does not have yet is skipped with a message).
+Builds a throw-away instance with the demonstration data and scenario (``flask dossier
+seed`` and ``flask dossier demo``, as bin/demo does), serves it on 127.0.0.1, signs in as
+each role in headless Chromium at 1280 px and writes docs/screenshots/workbench-<role>.png,
+official-page.png and permission-matrix.png. A page that does not open fails the run.
 """
 
 import argparse
@@ -34,11 +34,14 @@ def build_app(directory: Path, officials: int):
                    DOSSIER_AUDIT_SIGNING_KEY_FILE=str(directory / "audit-signing.key"),
                    DOSSIER_AUDIT_CHECKPOINT_FILE=str(directory / "audit-checkpoints.log"))
     with app.app_context():
+        from jobs.demo import populate
         from jobs.seed import seed
         from jobs.setup import initialise
 
         initialise()
         seed(officials, DEMO_PASSWORD)
+        # Work in every role's queues, so each workbench shows what it counts.
+        populate()
     return app
 
 
@@ -82,9 +85,7 @@ def take(browser, app, live_server, out: Path, official: int) -> list[str]:
         sign_in_with_second_factor(page, live_server, app, role)
         response = page.goto(live_server + url.format(official=official))
         if response is None or response.status != 200:
-            print(f"skipped {name}: {url} answered {response.status if response else 'nothing'} "
-                  f"(not on this branch yet?)", file=sys.stderr)
-            continue
+            raise SystemExit(f"{name}: {url} answered {response.status if response else 'nothing'}")
         path = out / name
         page.screenshot(path=str(path), full_page=True)
         written.append(str(path))

@@ -4,7 +4,6 @@ in, an official's page where it may open one and a form it fills, every page che
 
 One server for the module; one test per role, so xdist spreads them over the workers."""
 
-import warnings
 from urllib.parse import urlsplit
 
 import pytest
@@ -30,47 +29,20 @@ PAGES = {
     "official": ("/mydossier/", "/mydossier/add/training", "/mydrafts/"),
     "sysadmin": ("/users/list/", "/users/add", "/staffdepartmentview/list/"),
 }
-# Screens another branch is adding: skipped, with a warning, while they answer 404.
-COMING = {"/permissionmatrix/": "the permission matrix (branch `matrix`)"}
-
-# What these journeys found on screens that other branches are changing: checked all the
-# same, reported as a warning (not a failure) until that branch lands; then the entry goes.
-ELSEWHERE = {
-    # FAB's optional relation fields (allow_blank) render their empty choice as "__None" under
-    # WTForms 3.3 (its option label falls back to the value), and 'receipt' has no label yet.
-    "/workexperienceview/add": "FAB's empty choice shows '__None' (the receipt field): branch `forms`",
-    "/mydossier/add/training": "the self-service form shows the unlabelled 'receipt' field with the value "
-                               "__None: branch `forms` (and the self-service branch)",
-    "/roles/list/": "FAB's role list names permissions in English ('menu access on List Users'): "
-                    "FAB's strings (branch `forms`) or the permission matrix (branch `matrix`)",
-}
-
-
-def check(page, path):
-    if path not in ELSEWHERE:
-        return check_page(page)
-    try:
-        check_page(page)
-    except AssertionError as found:
-        warnings.warn(f"known, fixed elsewhere: {ELSEWHERE[path]}\n{found}")
-    else:
-        warnings.warn(f"{path} passes now: remove it from ELSEWHERE")
-
 
 def clerk_adds_work_experience_from_the_official_page(page, live_server, official):
     page.goto(f"{live_server}/officialview/show/{official.id}")
     page.click("#add-material")
     page.click("#add-material-menu >> text=工作经历")
     page.wait_for_selector("#unit")
-    check(page, "/workexperienceview/add")
+    check_page(page)
     page.fill("#unit", "市档案局办公室")
     page.fill("#post", "科员")
     type_date(page, "start_date", official.work_start_date)
     choose(page, "source_channel", "hr")
     page.click(SAVE)
     page.wait_for_selector("text=已保存为草稿")
-    # Saving returns to the official's page the form was opened from (branch `forms` makes
-    # this hold for every section form).
+    # Saving returns to the official's page the form was opened from.
     assert urlsplit(page.url).path == f"/officialview/show/{official.id}", page.url
     check_page(page)
 
@@ -130,11 +102,8 @@ def test_each_role_works_through_its_main_screens_on_accessible_chinese_pages(ch
     check_page(page)
     for path in PAGES[role]:
         response = page.goto(live_server + path.format(official=day_of_work.id))
-        if response.status == 404 and path in COMING:
-            warnings.warn(f"{path} is not on this branch yet: {COMING[path]}")
-            continue
         assert response.status == 200, (path, response.status)
-        check(page, path)
+        check_page(page)
     if role in FILLS:
         FILLS[role](page, live_server, day_of_work)
     assert page.requested_hosts == {urlsplit(live_server).netloc}, page.requested_hosts

@@ -11,7 +11,9 @@ FAB_ENGLISH = [
     "Add Filter", "Record Count", "Page size", "Order by", "No records found", "Search", "Refresh",
     "Actions", "Back", "Save", "List", "Detail", "Edit record", "Add a new record", "Show record",
     "Delete record", "User confirmation needed", "Are you sure", "Cancel", "OK", "Select Value",
-    "Select a State",
+    "Select a State", "Edit", "Delete", "Show", "Export", "Choose one or more", "Yes",
+    # FAB's navigation bar and account pages.
+    "Login", "Logout", "Profile", "Language", "User info",
     # FAB's filter operators (flask_appbuilder.models.sqla.filters).
     "Starts with", "Not Starts with", "Ends with", "Not Ends with", "Contains", "Not Contains",
     "Equal to", "Not Equal to", "Greater than", "Smaller than", "Relation as Many", "No Relation",
