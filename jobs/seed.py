@@ -180,7 +180,7 @@ def ensure_accounts(password: str) -> dict[str, object]:
             raise RuntimeError(f"role {role_key!r} is missing: run `flask dossier init` first")
         user = sm.find_user(username=key)
         if user is None:
-            user = sm.add_user(key, str(ROLE_LABELS[role_key]), "演示", f"{key}@dossier.local", role, password)
+            user = sm.add_user(key, f"演示{ROLE_LABELS[role_key]}", "", f"{key}@dossier.local", role, password)
             if not user:
                 raise RuntimeError(f"could not create the account {key!r}")
         else:

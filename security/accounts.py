@@ -24,6 +24,14 @@ from models.accounts import AccountSecurity, PasswordHistory
 from models.db import db
 from models.reading import has_permission
 
+def display_name(user) -> str:
+    """A person as the pages show them: their 姓名 (an account made with two name parts, surname
+    first, as Chinese names are written), never the login name."""
+    if user is None:
+        return ""
+    return f"{user.last_name or ''}{user.first_name or ''}".strip() or _("Account #%(id)s", id=user.id)
+
+
 CLASSES = (re.compile(r"[a-z]"), re.compile(r"[A-Z]"), re.compile(r"[0-9]"), re.compile(r"[^A-Za-z0-9]"))
 
 

@@ -26,18 +26,12 @@ from models.consultation import (
 )
 from models.organisation import StaffDepartment
 from models.workflow import departments_of, has_permission
+from security.accounts import display_name  # noqa: F401  (the pages name people by it)
 from security.errors import Refusal
 
 DECIDE_DEPARTMENT = ("can_decide_department", "consultation")
 DECIDE_UNIT = ("can_decide_unit", "consultation")
 DECIDE_ARCHIVE = ("can_decide_archive", "consultation")
-
-
-def display_name(user) -> str:
-    """A person as the pages show them: their name, never the login name."""
-    if user is None:
-        return ""
-    return f"{user.last_name or ''}{user.first_name or ''}".strip() or _("Account #%(id)s", id=user.id)
 
 
 def holders(session, permission: tuple, among=None) -> list:

@@ -184,10 +184,10 @@ class UserDBModelView(_HeldGrants, FabUserDBModelView):
             form.roles.kwargs["get_label"] = lambda role: role_label(role.name)
 
     def prefill_form(self, form, pk):
-        # 姓名 is one field: an account made with two parts edits them as one.
+        # 姓名 is one field: an account made with two parts edits them as one, as pages show it.
         item = self.datamodel.get(pk)
         if item is not None and item.last_name:
-            form.first_name.data = f"{item.first_name}{item.last_name}"
+            form.first_name.data = accounts.display_name(item)
 
     def pre_add(self, item):
         item.last_name = ""
