@@ -4,8 +4,11 @@ as the official page shows them.
 
 What is read goes through the ORM, so the visibility hook keeps it to approved content in
 the reader's scope; the read rule (``models.reading``) leaves out the sections and material
-classes closed to the reader. Identifiers and sensitive texts are masked as in every other
-export (``jobs.list_export``) unless the reader may see them clear: paper leaves the system.
+classes closed to the reader. Identity fields are masked as in every other export
+(``jobs.list_export``) unless the reader holds the identity tier (models.identity): paper
+leaves the system. A sensitive free text (an integrity-file text, a sanction's reason) is
+printed as the page shows it, by its section's read rule: a section the reader may not
+read is not printed at all, and one they may read is their dossier to print whole.
 """
 
 from dataclasses import dataclass
@@ -45,7 +48,7 @@ def _formatters(model) -> dict:
 
 
 def _columns(model, keys, clear: bool):
-    return list_export.columns(model, keys, labels_of(model), _formatters(model), clear)
+    return list_export.columns(model, keys, labels_of(model), _formatters(model), clear, texts=True)
 
 
 def _cells(record, cols) -> list:

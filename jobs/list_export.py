@@ -34,20 +34,21 @@ def sensitive_fields(model) -> dict[str, str | None]:
     return {c.info["plain"]: c.info.get("format") for c in model.__table__.columns if "plain" in c.info}
 
 
-def mask_of(kind: str | None, clear: bool = False):
+def mask_of(kind: str | None, clear: bool = False, texts: bool = False):
     """How a sensitive field of format ``kind`` exports: an identity field clear or masked,
-    free text hidden."""
+    free text hidden unless ``texts``."""
     if kind in MASKS:
         return None if clear else MASKS[kind]
-    return lambda _value: HIDDEN
+    return None if texts else (lambda _value: HIDDEN)
 
 
-def columns(model, keys, labels: dict, formatters: dict, clear: bool) -> list[ListColumn]:
+def columns(model, keys, labels: dict, formatters: dict, clear: bool, texts: bool = False) -> list[ListColumn]:
     """The list's columns with their labels and formatters; an identity field masked unless
-    ``clear`` (the identity tier), a sensitive free text never shown."""
+    ``clear`` (the identity tier), a sensitive free text shown only with ``texts`` (one
+    official's printed dossier, whose sections the read rule has already chosen)."""
     sensitive = sensitive_fields(model)
     return [ListColumn(key, str(labels.get(key, key)), formatters.get(key),
-                       mask_of(sensitive[key], clear) if key in sensitive else None)
+                       mask_of(sensitive[key], clear, texts) if key in sensitive else None)
             for key in keys]
 
 

@@ -49,9 +49,10 @@ def test_each_reader_s_printout_holds_what_they_may_read_of_the_approved_dossier
     assert "草稿单位" not in text and clear.records == 2 and clear.materials == 2
     assert {"work_experience", "integrity_risk", "sanction"} <= set(clear.sections)
 
-    # Without the clear permission, identifiers and sensitive texts are masked.
+    # Without the identity tier, identifiers are masked; a sensitive text of a section the
+    # reader may read is printed as the page shows it.
     text = text_of(masked)
-    assert RISK not in text and "******" in text and official.citizen_id not in text
+    assert RISK in text and official.citizen_id not in text
     assert official.citizen_id[:6] + "*" * 8 + official.citizen_id[-4:] in text
 
     # The clerk may add to the integrity file and sanctions but not read them: neither section is

@@ -123,13 +123,21 @@ def test_hr_prints_the_dossier_as_an_audited_pdf(db, dossier, login_as, users):
     hr = users["hr_reviewer"]
     for expected in (dossier.name, "市发展改革委", PROGRAMME, "干部履历表", f"{hr}({hr.username})".replace(" ", "")):
         assert expected in text, expected
-    # Approved content only; identifiers masked (HR may not see them clear in an export).
+    # Approved content only; HR holds the identity tier, so identifiers print as HR reads them.
     assert "草稿单位" not in text
-    assert dossier.citizen_id not in text and dossier.citizen_id[:6] + "********" + dossier.citizen_id[-4:] in text
+    assert dossier.citizen_id in text
     assert "4-4教育培训材料无" in text
     (event,) = [e for e in new_events(db, before) if e.action == "print"]
     assert event.object_type == "official" and event.object_id == str(dossier.id)
     assert event.actor_id == hr.id and '"work_experience"' in event.details
+
+
+def test_the_archivist_s_printout_masks_identifiers_it_may_not_read_clear(db, dossier, login_as):
+    response = login_as("archivist").get(f"/officialview/print/{dossier.id}")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = pdf_text(response.data)
+    assert dossier.name in text and dossier.citizen_id not in text
+    assert dossier.citizen_id[:6] + "********" + dossier.citizen_id[-4:] in text
 
 
 def test_a_reader_without_the_print_permission_is_refused(db, dossier, login_as):
