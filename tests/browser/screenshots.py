@@ -25,11 +25,11 @@ PAGES = (
 )
 
 
-def build_app(directory: Path, officials: int):
+def build_app(directory: Path, officials: int, clamd_socket: str):
     os.environ["DOSSIER_INSTANCE_DIR"] = str(directory / "instance")
     from tests.apps import make_app
 
-    app = make_app(f"sqlite:///{directory / 'demo.db'}", WTF_CSRF_ENABLED=True,
+    app = make_app(f"sqlite:///{directory / 'demo.db'}", WTF_CSRF_ENABLED=True, CLAMD_SOCKET=clamd_socket,
                    DOSSIER_AUDIT_KEY_FILE=str(directory / "audit.key"),
                    DOSSIER_AUDIT_SIGNING_KEY_FILE=str(directory / "audit-signing.key"),
                    DOSSIER_AUDIT_CHECKPOINT_FILE=str(directory / "audit-checkpoints.log"))
@@ -103,8 +103,14 @@ def main(argv=None) -> int:
 
     from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 
+    from tests.clamd import TestClamd
+
     with tempfile.TemporaryDirectory(prefix="dossier-screenshots-") as tmp:
-        app = build_app(Path(tmp), args.officials)
+        # The demo's scans are filed through the store, which has them scanned: by a real
+        # clamd with the tests' own signatures, as the test run does.
+        clamd = TestClamd(Path(tmp) / "clamd")
+        clamd.start()
+        app = build_app(Path(tmp), args.officials, clamd.socket)
         server, live_server = serve(app)
         try:
             with sync_playwright() as playwright:
@@ -115,6 +121,7 @@ def main(argv=None) -> int:
                     browser.close()
         finally:
             server.shutdown()
+            clamd.stop()
     for path in written:
         print(path)
     return 0
