@@ -29,6 +29,8 @@ from security import request_state
 from . import returning
 
 # bootstrap-datepicker's views: 0 days, 1 months, 2 years (a decade of them).
+# The format the forms parse (WTForms' DateField), in bootstrap-datepicker's notation.
+ISO_FORMAT = "yyyy-mm-dd"
 YEARS = 2
 # (column info key, picker options): the first key a date column's info has decides.
 DATE_VIEWS = (
@@ -47,8 +49,11 @@ class OpeningDatePicker(DatePickerWidget):
     def __call__(self, field, **kwargs):
         kwargs.setdefault("id", field.id)
         kwargs.setdefault("name", field.name)
+        # The format is given here too, not only by FAB's ab.js: a date typed before the page's
+        # scripts are ready has the picker built from these attributes alone (bootstrap-datepicker's
+        # data-provide), which would otherwise rewrite 2008-06-14 as 04/06/14 (its default format).
         picker = {f"data-date-{key}": value if isinstance(value, (int, str)) else json.dumps(value)
-                  for key, value in self.options.items()}
+                  for key, value in {"format": ISO_FORMAT, **self.options}.items()}
         return Markup(
             f'<div class="input-group date appbuilder_date" data-provide="datepicker" id="{field.id}-picker" '
             f'{html_params(**picker)}><span class="input-group-addon"><i class="fa fa-calendar cursor-hand"></i>'

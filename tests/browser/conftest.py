@@ -52,3 +52,19 @@ def page(browser, live_server):
     page.set_default_timeout(30000)  # a wait for the page, not a speed limit: the suite shares the cores
     yield page
     context.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed journey reports where its browser was and what the page said: a timeout
+    alone names only the text it waited for, not the page that came instead."""
+    outcome = yield
+    report = outcome.get_result()
+    page = item.funcargs.get("page") if hasattr(item, "funcargs") else None
+    if report.when != "call" or not report.failed or page is None:
+        return
+    try:
+        text = page.inner_text("body", timeout=2000)
+    except Exception as error:  # noqa: BLE001 — the page may be gone with the failure
+        text = f"(no page text: {error})"
+    report.sections.append(("the browser's page", f"{page.url}\n{text[:3000]}"))

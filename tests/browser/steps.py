@@ -1,5 +1,7 @@
 """The steps every browser journey takes: sign in, pick a select2 option, type a date."""
 
+from contextlib import contextmanager
+
 from tests.apps import DEMO_PASSWORD
 
 
@@ -17,6 +19,26 @@ def type_date(page, input_id, day):
     """Type a date as a person does: the date picker only learns typed keys."""
     page.locator(f"#{input_id}").press_sequentially(day.isoformat())
     page.keyboard.press("Escape")
+
+
+@contextmanager
+def script_held(page, name):
+    """Hold the page's script ``name`` back until the block ends: a person on a slow network
+    types into the form before its scripts are ready. (Routing also turns the browser's
+    cache off, so the script is asked for each time.)"""
+    held = []
+
+    def hold(route):
+        held.append(route)
+
+    pattern = f"**/{name}"
+    page.route(pattern, hold)
+    try:
+        yield
+    finally:
+        for route in held:
+            route.continue_()
+        page.unroute(pattern, hold)
 
 
 # The page's own form, not the sign-out button of the user menu (also a form).
