@@ -74,6 +74,9 @@ def register_views(appbuilder):
     app.jinja_env.globals["list_export_links"] = export_links
     app.jinja_env.globals["widget_locale"] = widget_locale
     app.jinja_env.globals["html_lang"] = html_lang
+    from .menu_cache import navbar_menu
+
+    app.jinja_env.globals["navbar_menu"] = navbar_menu
     app.register_error_handler(429, _too_many)
     app.before_request(_unknown_action)
     from . import errors, params
