@@ -30,6 +30,10 @@ from .list_export import ListExport
 from .saving import SavingForms
 
 
+# The id a list's row buttons are drawn with before each row puts its own in (no real id is this).
+CRUD_STAND_IN = 987654321987654321
+
+
 class ModelRules:
     """A WTForms validator running the model's rules and keeping those about one field."""
 
