@@ -24,6 +24,9 @@ class RequestState:
     # The grant generation this request reads grants and the menu under (security.grants.generation;
     # None: nothing shared).
     generation: object = UNKNOWN
+    # Plaintexts of stored sensitive values this request decrypted, by (associated data, ciphertext)
+    # (models.encryption): each is decrypted once, whichever object or raw row brings it.
+    plaintexts: dict = field(default_factory=dict)
     # (material classes, section tables) closed to the reader (views.catalogue.closed_to_reader).
     closed_materials: tuple | None = None
     # The review queue counts the menu shows, by stage (views.workflow.QueueCount).
