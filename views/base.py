@@ -217,6 +217,7 @@ class DossierModelView(ListExport, SavingForms, ModelView):
             relationships = sa_inspect(self.datamodel.obj).relationships.keys()
             shown = dict.fromkeys([*self.list_columns, *self.show_columns])
             self.datamodel.eager = tuple(c for c in shown if c in relationships)
+            self.datamodel.tab_eager = tuple(c for c in self.list_columns if c in relationships and c != "official")
 
     # FAB shows every related view on a master page, whatever the reader may
     # list: the official page would otherwise open the integrity file to a clerk.

@@ -46,6 +46,9 @@ class DossierInterface(SQLAInterface):
     departments): joined for a many-to-one, one more query for a collection."""
 
     eager: tuple = ()
+    # What a tab of the official page shows of its relations: its list's, but the official's
+    # own (the page's official, already loaded: no statement).
+    tab_eager: tuple = ()
     filter_converter_class = DossierFilters
 
     def query(self, filters=None, order_column="", order_direction="", page=None, page_size=None,
@@ -68,7 +71,7 @@ class DossierInterface(SQLAInterface):
         relationships = sa_inspect(self.obj).relationships
         return query.options(*(
             (joinedload if relationships[name].direction is MANYTOONE else selectinload)(getattr(self.obj, name))
-            for name in self.eager))
+            for name in (self.tab_eager if _WITH_ROWS.get() else self.eager)))
 
 
 _WITH_ROWS = ContextVar("dossier_count_with_rows", default=False)
