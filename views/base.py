@@ -24,7 +24,8 @@ from security import request_state, scope
 
 from . import returning, submissions
 # The model interface lives in views.interface; screens import it from here too.
-from .interface import DossierFilters, DossierInterface, FilterPrefix, counted_with_rows, escape_like  # noqa: F401
+from .interface import (DossierFilters, DossierInterface, DossierSearchWidget, FilterPrefix,  # noqa: F401
+                        counted_with_rows, escape_like)
 from .forms import chosen_official_id as _chosen_official_id, dossier_form, form_official, form_title
 from .list_export import ListExport
 from .saving import SavingForms
@@ -197,6 +198,7 @@ class DossierModelView(ListExport, SavingForms, ModelView):
     form_subject = None
     # FAB's list page with the export menu.
     list_template = "dossier/list.html"
+    search_widget = DossierSearchWidget
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

@@ -5,8 +5,11 @@ where the lists are small (the official page's tabs)."""
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from flask_appbuilder._compat import as_unicode
 from flask_appbuilder.models.sqla.filters import FilterStartsWith, SQLAFilterConverter, get_field_setup_query
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.widgets import RenderTemplateWidget, SearchWidget
+from flask_babel import get_locale
 from sqlalchemy import func
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import joinedload, selectinload
@@ -85,3 +88,30 @@ def counted_with_rows():
         yield
     finally:
         _WITH_ROWS.reset(token)
+
+
+class DossierSearchWidget(SearchWidget):
+    """FAB's search widget, its selects of national code tables (static, shipped with the product)
+    drawn once per language rather than on every list page; every other field is drawn live."""
+
+    _drawn: dict = {}
+
+    def __call__(self, **kwargs):
+        form, model = self.template_args["form"], self.filters.datamodel.obj
+        columns = model.__table__.columns
+        dict_filters = self.filters.get_search_filters()
+        label_columns, form_fields, search_filters = {}, {}, {}
+        for col in self.template_args["include_cols"]:
+            field = form[col]
+            label_columns[col] = as_unicode(field.label.text)
+            if col in columns and "code_table" in columns[col].info and field.data in (None, ""):
+                key = (model, col, str(get_locale()))
+                if key not in self._drawn:
+                    self._drawn[key] = field()
+                form_fields[col] = self._drawn[key]
+            else:
+                form_fields[col] = field()
+            search_filters[col] = [as_unicode(flt.name) for flt in dict_filters[col]]
+        kwargs.update(label_columns=label_columns, form_fields=form_fields, search_filters=search_filters,
+                      active_filters=self.filters.get_filters_values_tojson())
+        return RenderTemplateWidget.__call__(self, **kwargs)
