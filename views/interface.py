@@ -92,7 +92,8 @@ def counted_with_rows():
 
 class DossierSearchWidget(SearchWidget):
     """FAB's search widget, its selects of national code tables (static, shipped with the product)
-    drawn once per language rather than on every list page; every other field is drawn live."""
+    and the names of each column's filters drawn once per language rather than on every list
+    page; every other field is drawn live."""
 
     _drawn: dict = {}
 
@@ -111,7 +112,10 @@ class DossierSearchWidget(SearchWidget):
                 form_fields[col] = self._drawn[key]
             else:
                 form_fields[col] = field()
-            search_filters[col] = [as_unicode(flt.name) for flt in dict_filters[col]]
+            names = (model, col, "filters", str(get_locale()))
+            if names not in self._drawn:
+                self._drawn[names] = [as_unicode(flt.name) for flt in dict_filters[col]]
+            search_filters[col] = self._drawn[names]
         kwargs.update(label_columns=label_columns, form_fields=form_fields, search_filters=search_filters,
                       active_filters=self.filters.get_filters_values_tojson())
         return RenderTemplateWidget.__call__(self, **kwargs)
