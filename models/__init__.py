@@ -19,6 +19,7 @@ import flask_appbuilder.security.sqla.models  # noqa: E402,F401
 from .accounts import AccountSecurity, PasswordHistory  # noqa: E402
 from .antivirus import Quarantine, ScanRun  # noqa: E402
 from security.audit_tables import AuditChainHead, AuditEvent  # noqa: E402
+from security.grants import GrantGeneration  # noqa: E402,F401
 from .backup import BackupChange, BackupCopy, BackupRun, RestoreTest  # noqa: E402
 from .cleanup import DraftNotice  # noqa: E402
 from .codes import CodeItem  # noqa: E402

@@ -11,12 +11,13 @@ new row its id (the id is part of the associated data), encrypts, and writes the
 ciphertext. Values of an official whose key was destroyed read as ``SHREDDED``.
 """
 
+from flask import has_request_context
 from flask_babel import gettext as _
 from sqlalchemy import Column, LargeBinary, event, select, text
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
-from security import crypto
+from security import crypto, request_state
 from security.keys import ShreddedKey, keyring
 
 _PLAIN = "_dossier_plain"
@@ -95,6 +96,17 @@ class Sensitive:
         together, security.keys.KeyRing.deks); it raises ShreddedKey for a key that is gone."""
         official_id = official_id_of(obj)
         aad = crypto.field_aad(obj.__tablename__, self.name, obj.id, official_id)
+        # One request decrypts a stored value once, whichever object or raw row brings it.
+        opened = request_state.current().plaintexts if has_request_context() else None
+        found = opened.get((aad, bytes(blob))) if opened is not None else None
+        if found is None:
+            found = self._open(blob, aad, official_id, key_of)
+            if opened is not None and not isinstance(found, _Unreadable):
+                opened[(aad, bytes(blob))] = found
+        return found
+
+    @staticmethod
+    def _open(blob: bytes, aad: bytes, official_id: int, key_of=None):
         # A cached key may be stale (destroyed or replaced by another worker): ask once more, fresh.
         for fresh in (False, True):
             try:

@@ -67,6 +67,11 @@ def install(current_scope) -> None:
 def _visible(state):
     if not state.is_select or state.is_column_load or state.is_relationship_load:
         return
+    # FAB's own tables (accounts, roles, permissions) hold no dossier content. Loading the signed-in
+    # account must not work out its scope, which loads the account again.
+    mappers = state.all_mappers
+    if mappers and all(m.class_.__module__.startswith("flask_appbuilder.") for m in mappers):
+        return
     options = _department_scope(state)
     if not state.execution_options.get("include_pending"):
         options.append(_approval_criteria())

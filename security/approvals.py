@@ -21,7 +21,7 @@ from models import Department, StaffDepartment
 from models.accounts import AccountSecurity
 from models.permissions import PermissionRequest
 from models.reading import has_permission
-from security import duties, request_state
+from security import duties, grants
 from security.errors import Refusal
 
 APPROVE = ("can_approve", "permission_requests")
@@ -151,7 +151,7 @@ def decide(sm, session, request: PermissionRequest, actor, approve: bool, reason
     if approve:
         APPLY.get(request.kind, _apply_grants)(sm, session, request)
         # Grants read earlier in this request (security.manager.grants_of) are stale now.
-        request_state.current().grants.clear()
+        grants.invalidate()
     request.state = "approved" if approve else "rejected"
     request.decided_by_id, request.decided_at = actor.id, datetime.now()
     request.reason = (reason or "").strip() or None

@@ -48,6 +48,13 @@ class DossierSecurityManager(SecurityManager):
         here the roles' grants are read once per request and looked up in memory."""
         return (view_name, permission_name) in self.grants_of(role_ids)
 
+    def get_user_roles(self, user) -> list:
+        """The account's own roles. Groups are not installed (their roles would reach an account
+        past the approval step), so FAB's query of the account's groups on every request is not made."""
+        if not user.is_authenticated:
+            return [self.get_public_role()]
+        return list(user.roles)
+
     def grants_of(self, role_ids) -> frozenset:
         return grants.of_roles(self.session, role_ids)
 

@@ -21,10 +21,18 @@ class RequestState:
     reach: object = UNKNOWN
     # Grants of a set of roles, by role ids, read once (security.grants.of_roles).
     grants: dict = field(default_factory=dict)
+    # The grant generation this request reads grants and the menu under (security.grants.generation;
+    # None: nothing shared).
+    generation: object = UNKNOWN
+    # Plaintexts of stored sensitive values this request decrypted, by (associated data, ciphertext)
+    # (models.encryption): each is decrypted once, whichever object or raw row brings it.
+    plaintexts: dict = field(default_factory=dict)
     # (material classes, section tables) closed to the reader (views.catalogue.closed_to_reader).
     closed_materials: tuple | None = None
     # The review queue counts the menu shows, by stage (views.workflow.QueueCount).
     queue_counts: dict = field(default_factory=dict)
+    # True while the menu is drawn to be kept: its queue counts are markers (views.menu_cache).
+    menu_marks: bool = False
     # The change request an edit of approved content became (views.base.RecordView).
     change_request: object = None
     # The official a self-service form is for (views.self_service, views.base.official_field).

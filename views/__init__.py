@@ -17,6 +17,7 @@ from .consultation import ConsultationView
 from .destruction import DestructionApprovalView, DestructionRegisterView, DestructionView
 from .disposal import AppraisalView, HoldView
 from .dossier import OfficialView, section_views
+from .base import CRUD_STAND_IN
 from .forms import widget_locale
 from .inspection import InspectionView, RectificationView
 from .list_export import export_links
@@ -74,6 +75,11 @@ def register_views(appbuilder):
     app.jinja_env.globals["list_export_links"] = export_links
     app.jinja_env.globals["widget_locale"] = widget_locale
     app.jinja_env.globals["html_lang"] = html_lang
+    from .menu_cache import navbar_menu
+
+    app.jinja_env.globals["navbar_menu"] = navbar_menu
+    # A list's row buttons are drawn once with this id and copied per row (appbuilder/general/widgets/list.html).
+    app.jinja_env.globals["crud_stand_in"] = CRUD_STAND_IN
     app.register_error_handler(429, _too_many)
     app.before_request(_unknown_action)
     from . import errors, params

@@ -12,12 +12,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_appbuilder import ModelView
 from flask_appbuilder.fieldwidgets import Select2Widget
-from flask_appbuilder.models.sqla.filters import FilterStartsWith, SQLAFilterConverter, get_field_setup_query
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from sqlalchemy import Date
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.orm import joinedload, selectinload
-from sqlalchemy.orm.interfaces import MANYTOONE
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Optional, StopValidation
 
@@ -27,9 +23,16 @@ from models.labels import labels_of
 from security import request_state, scope
 
 from . import returning, submissions
+# The model interface lives in views.interface; screens import it from here too.
+from .interface import (DossierFilters, DossierInterface, DossierSearchWidget, FilterPrefix,  # noqa: F401
+                        counted_with_rows, escape_like)
 from .forms import chosen_official_id as _chosen_official_id, dossier_form, form_official, form_title
 from .list_export import ListExport
 from .saving import SavingForms
+
+
+# The id a list's row buttons are drawn with before each row puts its own in (no real id is this).
+CRUD_STAND_IN = 987654321987654321
 
 
 class ModelRules:
@@ -172,43 +175,6 @@ def section_choices() -> list[tuple[str, str]]:
     return [(model.section_key, str(model.section_label)) for model in DOSSIER_MODELS]
 
 
-def escape_like(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-class FilterPrefix(FilterStartsWith):
-    """"Starts with" as LIKE 'value%', which an index in pattern order answers
-    (FAB's ILIKE makes PostgreSQL read the archive in name order and filter).
-    Names are Chinese: letter case only matters for the rare Latin one, and
-    SQLite's LIKE ignores it anyway."""
-
-    def apply(self, query, value):
-        query, field = get_field_setup_query(query, self.model, self.column_name)
-        return query.filter(field.like(escape_like(value) + "%", escape="\\"))
-
-
-class DossierFilters(SQLAFilterConverter):
-    def convert(self, col_name):
-        return [FilterPrefix(col_name, self.datamodel) if type(f) is FilterStartsWith else f
-                for f in super().convert(col_name)]
-
-
-class DossierInterface(SQLAInterface):
-    """FAB's model interface, loading the related rows a list shows with the list
-    itself instead of one query per row (a page of 25 officials names 25
-    departments): joined for a many-to-one, one more query for a collection."""
-
-    eager: tuple = ()
-    filter_converter_class = DossierFilters
-
-    def apply_all(self, query, *args, **kwargs):
-        query = super().apply_all(query, *args, **kwargs)
-        relationships = sa_inspect(self.obj).relationships
-        return query.options(*(
-            (joinedload if relationships[name].direction is MANYTOONE else selectinload)(getattr(self.obj, name))
-            for name in self.eager))
-
-
 def readable(formatter=None):
     """A value as a reader reads it: an empty field is empty (never "None"), a time is to the second."""
 
@@ -232,6 +198,7 @@ class DossierModelView(ListExport, SavingForms, ModelView):
     form_subject = None
     # FAB's list page with the export menu.
     list_template = "dossier/list.html"
+    search_widget = DossierSearchWidget
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -252,6 +219,7 @@ class DossierModelView(ListExport, SavingForms, ModelView):
             relationships = sa_inspect(self.datamodel.obj).relationships.keys()
             shown = dict.fromkeys([*self.list_columns, *self.show_columns])
             self.datamodel.eager = tuple(c for c in shown if c in relationships)
+            self.datamodel.tab_eager = tuple(c for c in self.list_columns if c in relationships and c != "official")
 
     # FAB shows every related view on a master page, whatever the reader may
     # list: the official page would otherwise open the integrity file to a clerk.

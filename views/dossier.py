@@ -18,7 +18,7 @@ from models.disposal import holds
 
 from security import audit, request_state, scope
 
-from .base import DossierInterface, RecordView, metadata_attrs
+from .base import DossierInterface, RecordView, counted_with_rows, metadata_attrs
 from .keeping import official_findings
 
 SOURCE_COLUMNS = ["source_channel", "source_department", "received_on"]
@@ -173,7 +173,8 @@ class OfficialView(RecordView):
     def _get_related_view_widget(self, item, related_view, *args, **kwargs):
         if related_view.datamodel.obj is Material:
             return catalogue_tab(item)
-        widget = super()._get_related_view_widget(item, related_view, *args, **kwargs)
+        with counted_with_rows():
+            widget = super()._get_related_view_widget(item, related_view, *args, **kwargs)
         # Every row of a tab is this official's: a column repeating their name says nothing.
         if widget is not None:
             shown = widget.template_args["include_columns"]

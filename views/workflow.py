@@ -225,14 +225,23 @@ class QueueCount:
         user = g.get("user")
         if user is None or not getattr(user, "is_authenticated", False):
             return str(self.text)
-        # The menu is drawn on every page: count once per request, in the database.
-        counts = request_state.current().queue_counts
-        if self.stage not in counts:
-            counts[self.stage] = workflow.queue_count(db.session, user, self.stage)
-        return f"{self.text} ({counts[self.stage]})"
+        # The menu is kept drawn (views.menu_cache): a marker there, this page's count filled in.
+        if request_state.current().menu_marks:
+            from .menu_cache import MARK
+
+            return f"{self.text} ({MARK.format(self.stage)})"
+        return f"{self.text} ({queue_count(self.stage)})"
 
     def __html__(self):
         return str(self)
+
+
+def queue_count(stage: str) -> int:
+    """How many items wait for the signed-in user at ``stage``: counted once per request, in the database."""
+    counts = request_state.current().queue_counts
+    if stage not in counts:
+        counts[stage] = workflow.queue_count(db.session, g.user, stage)
+    return counts[stage]
 
 
 class HistoryView(BaseView):
