@@ -1,0 +1,38 @@
+"""gunicorn's settings for the dossier system: ``gunicorn -c app/gunicorn.conf.py 'app:create_app()'``.
+
+Chosen by measurement (README, "Production topology"; ``python -m tests.benchmarks.load``):
+threaded workers (gthread), because a request spends much of its time waiting on
+PostgreSQL, the key store and Redis, and a thread that waits lets another run
+Python; one worker process per core, so that Python itself runs on every core;
+keep-alive, so that the proxy's connections are reused. Each can be changed
+without editing this file:
+
+- ``DOSSIER_BIND``: where to listen (default ``127.0.0.1:$PORT``, ``PORT`` 5000);
+- ``DOSSIER_WEB_WORKERS``: worker processes (default: the cores this process may use);
+- ``DOSSIER_WEB_THREADS``: threads per worker (default 4; 1 gives sync workers);
+- ``DOSSIER_WEB_KEEPALIVE``: seconds an idle kept-alive connection stays open (default 5;
+  the proxy's own keep-alive towards the app must be shorter).
+
+The database pool of each worker follows its threads (``DATABASE_POOL_SIZE``, unless
+set): a thread holds at most one connection, so W workers × T threads × N nodes is
+what PostgreSQL's ``max_connections`` must allow, plus the schedulers.
+"""
+
+import os
+
+_cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+bind = os.environ.get("DOSSIER_BIND") or f"127.0.0.1:{os.environ.get('PORT', '5000')}"
+workers = int(os.environ.get("DOSSIER_WEB_WORKERS") or _cores)
+threads = int(os.environ.get("DOSSIER_WEB_THREADS") or 4)
+worker_class = "gthread" if threads > 1 else "sync"
+keepalive = int(os.environ.get("DOSSIER_WEB_KEEPALIVE") or 5)
+# Uploads of up to ATTACHMENT_MAX_BYTES are scanned and encrypted inside one request.
+timeout = 300
+graceful_timeout = 30
+# Heartbeats on tmpfs: a worker is never taken for dead because a disk is slow.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+# Each worker builds its own app (keys, engine, pool) after the fork.
+preload_app = False
+
+os.environ.setdefault("DATABASE_POOL_SIZE", str(threads))
