@@ -13,9 +13,10 @@ without editing this file:
 - ``DOSSIER_WEB_KEEPALIVE``: seconds an idle kept-alive connection stays open (default 5;
   the proxy's own keep-alive towards the app must be shorter).
 
-The database pool of each worker follows its threads (``DATABASE_POOL_SIZE``, unless
-set): a thread holds at most one connection, so W workers × T threads × N nodes is
-what PostgreSQL's ``max_connections`` must allow, plus the schedulers.
+The database pool of each worker follows its threads (``DATABASE_POOL_SIZE`` and
+``DATABASE_MAX_OVERFLOW``, unless set): a request holds one connection and, for moments,
+up to two more, so 3 × W workers × T threads × N nodes is what PostgreSQL's
+``max_connections`` must allow at most, plus the schedulers.
 """
 
 import os
@@ -35,4 +36,8 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 # Each worker builds its own app (keys, engine, pool) after the fork.
 preload_app = False
 
+# A request holds its session's connection and, for moments, up to two of its own: a
+# sensitive read's audit event and the checkpoint after it, or the lockout counter at
+# sign-in. The overflow covers them (measured: with less, requests waited 30 s for one).
 os.environ.setdefault("DATABASE_POOL_SIZE", str(threads))
+os.environ.setdefault("DATABASE_MAX_OVERFLOW", str(2 * threads))

@@ -111,27 +111,41 @@ class Client:
     def csrf_token(self, page: str) -> str:
         return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
 
-    def sign_in(self, username, password=PASSWORD) -> int:
+    def sign_in(self, username, password=PASSWORD) -> bool:
+        """True when the account is signed in (a refusal also answers 302, back to the login page)."""
         _, page = self.request("GET", "/login/")
-        status, _ = self.request("POST", "/login/", {"username": username, "password": password,
-                                                     "csrf_token": self.csrf_token(page)})
-        return status
+        self.conn.request("POST", "/login/", body=urlencode({
+            "username": username, "password": password, "csrf_token": self.csrf_token(page)}), headers={
+            "Cookie": self.cookie, "Content-Type": "application/x-www-form-urlencoded",
+            **({"X-Forwarded-For": self.address} if self.address else {})})
+        response = self.conn.getresponse()
+        response.read()
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie" and value.startswith("session="):
+                self.cookie = value.split(";", 1)[0]
+        return response.status == 302 and "/login" not in (response.getheader("Location") or "")
 
 
-def _signed_in(port, address):
-    client = Client(port, address)
-    status = client.sign_in("hr_reviewer")
-    if status != 302:
-        raise RuntimeError(f"sign-in as hr_reviewer: HTTP {status}")
-    return client
+def _signed_in(port, address, seed=0):
+    """A client signed in as hr_reviewer. Every client uses that one account: at most
+    LOCKOUT_FAILURES attempts of an account are checked at once (security.accounts), so a
+    client refused because others are signing in at that moment tries again shortly."""
+    rng = random.Random(seed)
+    for _ in range(20):
+        client = Client(port, address)
+        if client.sign_in("hr_reviewer"):
+            return client
+        time.sleep(rng.uniform(0.2, 1.0))
+    raise RuntimeError("sign-in as hr_reviewer refused 20 times")
 
 
-def _client(ports, seconds, officials, seed, cores, go, results):
+def _client(ports, seconds, officials, seed, cores, go, ready, results):
     if cores:
         os.sched_setaffinity(0, cores)
     rng = random.Random(seed)
     port, address = ports[seed % len(ports)], f"198.51.{100 + seed // 250}.{seed % 250 + 1}"
-    client = _signed_in(port, address)
+    client = _signed_in(port, address, seed)
+    ready.put(seed)
     go.wait()
     cpu_started = time.process_time()
     deadline = time.monotonic() + seconds
@@ -160,7 +174,7 @@ def _client(ports, seconds, officials, seed, cores, go, results):
                 ok = status == 200 and status2 in (200, 302)
         except (OSError, http.client.HTTPException):
             ok, kind = False, "error"
-            client = _signed_in(port, address)
+            client = _signed_in(port, address, seed)
         samples.append((time.perf_counter() - started) * 1000)
         kinds[kind] = kinds.get(kind, 0) + 1
         errors += 0 if ok else 1
@@ -175,9 +189,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve(env: dict, port: int, workers=None, threads=None, keepalive=None, cores=None) -> subprocess.Popen:
+def serve(env: dict, port: int, workers=None, threads=None, keepalive=None, cores=None,
+          log: Path | None = None) -> subprocess.Popen:
     """gunicorn with the product's config file, its settings overridden where given, pinned to
-    ``cores``; returns once it answers."""
+    ``cores``, its log in ``log`` (never a pipe nobody reads: a full one stops the workers);
+    returns once it answers."""
+    log = log or Path(tempfile.mkdtemp(prefix="dossier-load-")) / f"gunicorn-{port}.log"
     settings = {"DOSSIER_BIND": f"127.0.0.1:{port}"}
     for name, value in (("DOSSIER_WEB_WORKERS", workers), ("DOSSIER_WEB_THREADS", threads),
                         ("DOSSIER_WEB_KEEPALIVE", keepalive)):
@@ -185,7 +202,7 @@ def serve(env: dict, port: int, workers=None, threads=None, keepalive=None, core
             settings[name] = str(value)
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONFIG), "app:create_app()"], cwd=ROOT,
-        env={**os.environ, **env, **settings}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        env={**os.environ, **env, **settings}, stdout=subprocess.DEVNULL, stderr=open(log, "ab"),
         start_new_session=True, preexec_fn=(lambda: os.sched_setaffinity(0, cores)) if cores else None)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -197,7 +214,7 @@ def serve(env: dict, port: int, workers=None, threads=None, keepalive=None, core
         except OSError:
             time.sleep(0.2)
     server.kill()
-    raise RuntimeError(f"gunicorn did not start: {server.stderr.read().decode()[-2000:]}")
+    raise RuntimeError(f"gunicorn did not start: {log.read_text(errors='replace')[-2000:]}")
 
 
 def stop(server: subprocess.Popen) -> None:
@@ -208,12 +225,13 @@ def stop(server: subprocess.Popen) -> None:
 def drive(ports, servers, database_url, officials, clients, seconds, client_cores) -> dict:
     """The load on ``ports`` (clients spread over them); requests, latencies and CPU of each part."""
     context = multiprocessing.get_context("fork")
-    results, go = context.Queue(), context.Event()
-    pool = [context.Process(target=_client, args=(ports, seconds, officials, seed, client_cores, go, results))
-            for seed in range(clients)]
+    results, ready, go = context.Queue(), context.Queue(), context.Event()
+    pool = [context.Process(target=_client, args=(ports, seconds, officials, seed, client_cores, go, ready,
+                                                  results)) for seed in range(clients)]
     for proc in pool:
         proc.start()
-    time.sleep(0.5 + clients * 0.1)  # every client signed in before the clock starts
+    for _ in pool:  # every client signed in before the clock starts
+        ready.get(timeout=180)
     meters = {port: cpu.Meter(lambda pid=server.pid: cpu.tree(pid)) for port, server in zip(ports, servers)}
     postgres = cpu.Meter(lambda: cpu.postgres_backends(database_url)) if database_url.startswith("postgresql") else None
     for meter in [*meters.values(), *([postgres] if postgres else [])]:
@@ -256,7 +274,8 @@ def run(env: dict, officials: list[int], clients: int = 32, seconds: float = 60,
         keepalive=None, database_url: str | None = None) -> Figure:
     server_cores, client_cores = cpu.split_cores()
     port = free_port()
-    server = serve(env, port, workers, threads, keepalive, server_cores)
+    log = Path(tempfile.mkdtemp(prefix="dossier-load-")) / "gunicorn.log"
+    server = serve(env, port, workers, threads, keepalive, server_cores, log)
     try:
         found = drive([port], [server], database_url or "", officials, clients, seconds, client_cores)
     finally:
@@ -272,6 +291,7 @@ def run(env: dict, officials: list[int], clients: int = 32, seconds: float = 60,
                           f"client CPU {found['client_cpu_share']:.0%} of its core, server "
                           f"{found['server_cpu_ms_per_request'][port]:.1f} ms CPU/request"
                           + (f", PostgreSQL {pg:.1f} ms CPU/request" if pg is not None else "")))
+    found["server_log"] = str(log)
     figure.details = found
     return figure
 
@@ -304,7 +324,8 @@ def main(argv=None):
     config.write_text(f"SQLALCHEMY_DATABASE_URI = {url!r}\nDOSSIER_BEHIND_PROXY = True\n")
     figure = run({"DOSSIER_CONFIG": str(config)}, sample_officials(url), args.clients, args.seconds,
                  args.workers, args.threads, args.keepalive, url)
-    print(f"{figure.name}: {figure.product:.1f} requests/s, p50 {figure.product_p50:.0f} ms; {figure.note}")
+    print(f"{figure.name}: {figure.product:.1f} requests/s, p50 {figure.product_p50:.0f} ms; {figure.note}; "
+          f"server log {figure.details['server_log']}")
     return figure
 
 
