@@ -149,7 +149,7 @@ def _client(ports, seconds, officials, seed, cores, go, ready, results):
     go.wait()
     cpu_started = time.process_time()
     deadline = time.monotonic() + seconds
-    samples, errors, kinds = [], 0, {"list": 0, "show": 0, "edit": 0}
+    samples, errors, kinds, failures = [], 0, {"list": 0, "show": 0, "edit": 0}, {}
     while time.monotonic() < deadline:
         roll = rng.random()
         official = rng.choice(officials)
@@ -172,13 +172,16 @@ def _client(ports, seconds, officials, seed, cores, go, ready, results):
                 fields["post"] = rng.choice(("科员", "主任科员", "副处长"))
                 status2, _ = client.request("POST", f"/officialview/edit/{official}", fields)
                 ok = status == 200 and status2 in (200, 302)
-        except (OSError, http.client.HTTPException):
-            ok, kind = False, "error"
+                status = status if status != 200 else status2
+        except (OSError, http.client.HTTPException) as error:
+            ok, kind, status = False, "error", type(error).__name__
             client = _signed_in(port, address, seed)
         samples.append((time.perf_counter() - started) * 1000)
         kinds[kind] = kinds.get(kind, 0) + 1
         errors += 0 if ok else 1
-    results.put((port, samples, errors, kinds, time.process_time() - cpu_started))
+        if not ok:
+            failures[f"{kind} {status}"] = failures.get(f"{kind} {status}", 0) + 1
+    results.put((port, samples, errors, kinds, time.process_time() - cpu_started, failures))
 
 
 def free_port() -> int:
@@ -259,9 +262,13 @@ def drive(ports, servers, database_url, officials, clients, seconds, client_core
         for k, v in f[3].items():
             kinds[k] = kinds.get(k, 0) + v
     requests = len(samples)
+    failures = {}
+    for f in found:
+        for k, v in f[5].items():
+            failures[k] = failures.get(k, 0) + v
     return {
         "requests": requests, "requests_per_s": requests / seconds, "p50_ms": percentile(samples, 0.5),
-        "p95_ms": percentile(samples, 0.95), "errors": sum(f[2] for f in found), "mix": kinds,
+        "p95_ms": percentile(samples, 0.95), "errors": sum(f[2] for f in found), "failures": failures, "mix": kinds,
         "client_cpu_share": sum(f[4] for f in found) / (wall * (len(client_cores) if client_cores else
                                                                  os.cpu_count() or 1)),
         "server_cpu_ms_per_request": {port: 1000 * server_cpu[port] / max(1, per_port[port]) for port in ports},
@@ -287,7 +294,8 @@ def run(env: dict, officials: list[int], clients: int = 32, seconds: float = 60,
     figure = Figure(f"load: gunicorn {shape}, {clients} clients, {seconds:.0f} s", "requests/s",
                     found["requests_per_s"], None, found["p50_ms"], None, target="0 errors",
                     met=found["errors"] == 0,
-                    note=(f"p95 {found['p95_ms']:.0f} ms, errors {found['errors']}, mix {found['mix']}; {pinned}, "
+                    note=(f"p95 {found['p95_ms']:.0f} ms, errors {found['errors']} {found['failures'] or ''}, "
+                          f"mix {found['mix']}; {pinned}, "
                           f"client CPU {found['client_cpu_share']:.0%} of its core, server "
                           f"{found['server_cpu_ms_per_request'][port]:.1f} ms CPU/request"
                           + (f", PostgreSQL {pg:.1f} ms CPU/request" if pg is not None else "")))

@@ -69,7 +69,8 @@ def _scheduler(env: dict, log: Path, cores) -> subprocess.Popen:
 def check_audit_chain(env: dict) -> tuple[bool, str]:
     result = subprocess.run([sys.executable, "-m", "flask", "--app", "app", "dossier", "audit", "verify"], cwd=ROOT,
                             env={**os.environ, **env}, capture_output=True, text=True)
-    return result.returncode == 0, (result.stdout + result.stderr).strip().splitlines()[-1:]
+    said = [line for line in result.stdout.splitlines() if line.strip()]
+    return result.returncode == 0, f"exit {result.returncode}: {said[-1] if said else result.stderr[-300:]}"
 
 
 def _signed_in_here(client: load.Client) -> bool:
@@ -84,9 +85,9 @@ def check_lockout(ports: list[int]) -> tuple[bool, str]:
         client = load.Client(ports[attempt % 2], "203.0.113.10")
         statuses.append(client.sign_in("clerk", f"Wrong-Guess-{attempt:04d}"))
     right = load.Client(ports[1], "203.0.113.10")
-    right.sign_in("clerk", PASSWORD)
-    refused = not _signed_in_here(right)
-    return refused, f"wrong attempts {statuses}; the right password afterwards opened nothing: {refused}"
+    refused = not right.sign_in("clerk", PASSWORD) and not _signed_in_here(right)
+    return refused and not any(statuses), (f"5 wrong passwords, on A, B, A, B, A; the right one on B afterwards "
+                                           f"refused: {refused}")
 
 
 def check_sign_in_limit(ports: list[int], limit: int = 10) -> tuple[bool, str]:
@@ -174,7 +175,8 @@ def main(argv=None) -> int:
     checks["one audit chain, verified"] = check_audit_chain(env)
 
     print(f"two instances, {args.clients} clients, {args.seconds:.0f} s: {found['requests_per_s']:.1f} requests/s, "
-          f"p50 {found['p50_ms']:.0f} ms, p95 {found['p95_ms']:.0f} ms, errors {found['errors']}, "
+          f"p50 {found['p50_ms']:.0f} ms, p95 {found['p95_ms']:.0f} ms, errors {found['errors']} "
+          f"{found['failures'] or ''}, "
           f"client CPU {found['client_cpu_share']:.0%} of its core")
     for index, port in enumerate(ports):
         print(f"  instance {'AB'[index]} (:{port}): {found['requests_per_instance'][port]} requests, "
