@@ -76,8 +76,9 @@ def postgres_backends(url: str) -> list[int]:
     engine = create_engine(url, poolclass=NullPool)
     try:
         with engine.connect() as conn:
+            # Client backends only: autovacuum's workers come and go on their own schedule.
             return list(conn.scalars(text("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-                                          "AND pid <> pg_backend_pid()")))
+                                          "AND backend_type = 'client backend' AND pid <> pg_backend_pid()")))
     finally:
         engine.dispose()
 
