@@ -19,6 +19,7 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -188,6 +189,26 @@ def _run(command, env=None):
         raise DatabaseError(f"{Path(command[0]).name} failed: {result.stderr.strip()[-800:]}")
 
 
+def _dump_hashed(command, env, target: Path) -> str:
+    """Run a dump writing to its standard output into ``target``; the SHA-256 of what it wrote,
+    computed as it is written (the dump is as large as the database: not read twice)."""
+    digest = hashlib.sha256()
+    with open(target, "wb") as out, tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=errors)
+        try:
+            for chunk in iter(lambda: process.stdout.read(1 << 20), b""):
+                digest.update(chunk)
+                out.write(chunk)
+        finally:
+            process.stdout.close()
+            returncode = process.wait()
+        if returncode != 0:
+            errors.seek(0)
+            said = errors.read().decode(errors="replace").strip()[-800:]
+            raise DatabaseError(f"{Path(command[0]).name} failed: {said}")
+    return digest.hexdigest()
+
+
 def take(engine, staging: Path, kind: str, base: int | None) -> Taken:
     """Write the database part of a backup into ``staging``."""
     dialect = engine.dialect.name
@@ -212,9 +233,9 @@ def take(engine, staging: Path, kind: str, base: int | None) -> Taken:
             target = staging / FULL_PG
             args, env = libpq_env(engine.url)
             # Uncompressed: restic compresses, and deduplicates what did not change.
-            _run(["pg_dump", "--format=custom", "--compress=0", f"--snapshot={exported}",
-                  "--exclude-table-data=backup_change", "--file", str(target), *args], env)
-            taken.files[FULL_PG] = sha256_file(target)
+            taken.files[FULL_PG] = _dump_hashed(["pg_dump", "--format=custom", "--compress=0",
+                                                 f"--snapshot={exported}", "--exclude-table-data=backup_change",
+                                                 *args], env, target)
             taken.size = target.stat().st_size
         else:
             _write_changes(conn, staging / CHANGES_DIR, base, taken)
