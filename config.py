@@ -52,9 +52,9 @@ def database_url(url: str | None) -> str:
 SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
 SQLALCHEMY_TRACK_MODIFICATIONS = False
 SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
-# PostgreSQL connections each process keeps (SQLAlchemy's pool): one per thread that can
-# hold a request; app/gunicorn.conf.py sets it to the worker's threads. Overflow
-# connections are opened for a burst and closed after it.
+# PostgreSQL connections each process keeps open (SQLAlchemy's pool) and may open beyond
+# them for a moment; app/gunicorn.conf.py sets them to 2 × and 1 × the worker's threads
+# (a dossier page holds two at once, a checkpoint may take a third).
 DATABASE_POOL_SIZE: int = 5
 DATABASE_MAX_OVERFLOW: int = 2
 # Static files (FAB's and app/static) may be cached by browsers this long (seconds);
