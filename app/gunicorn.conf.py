@@ -1,11 +1,11 @@
 """gunicorn's settings for the dossier system: ``gunicorn -c app/gunicorn.conf.py 'app:create_app()'``.
 
 Chosen by measurement (README, "Production topology"; ``python -m tests.benchmarks.load``):
-threaded workers (gthread), because a request spends much of its time waiting on
-PostgreSQL, the key store and Redis, and a thread that waits lets another run
-Python; one worker process per core, so that Python itself runs on every core;
-keep-alive, so that the proxy's connections are reused. Each can be changed
-without editing this file:
+one worker process per core, since a request is mostly Python's own CPU work and more
+processes than cores only queue; threaded workers (gthread, 4 threads), as fast as sync
+workers on that work but keeping the proxy's connections alive and leaving a worker
+three threads while one holds a long upload or export. Each can be changed without
+editing this file:
 
 - ``DOSSIER_BIND``: where to listen (default ``127.0.0.1:$PORT``, ``PORT`` 5000);
 - ``DOSSIER_WEB_WORKERS``: worker processes (default: the cores this process may use);
