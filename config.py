@@ -52,6 +52,14 @@ def database_url(url: str | None) -> str:
 SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
 SQLALCHEMY_TRACK_MODIFICATIONS = False
 SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+# PostgreSQL connections each process keeps open (SQLAlchemy's pool) and may open beyond
+# them for a moment; app/gunicorn.conf.py sets them to 2 × and 1 × the worker's threads
+# (a dossier page holds two at once, a checkpoint may take a third).
+DATABASE_POOL_SIZE: int = 5
+DATABASE_MAX_OVERFLOW: int = 2
+# Static files (FAB's and app/static) may be cached by browsers this long (seconds);
+# pages never are (security.session_guard). In production the proxy serves them.
+SEND_FILE_MAX_AGE_DEFAULT: timedelta = timedelta(hours=12)
 
 # Alembic owns the schema; FAB must never create tables behind its back, and
 # permissions are synchronised by `flask dossier init`, not by every web worker.

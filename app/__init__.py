@@ -81,6 +81,11 @@ def create_app(overrides: dict | None = None) -> Flask:
         app.config["SECRET_KEY"] = instance_secret(app)
     if app.config.get("MAX_CONTENT_LENGTH") is None:
         app.config["MAX_CONTENT_LENGTH"] = app.config["ATTACHMENT_MAX_BYTES"] + 1024 * 1024
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # The pool of this process: its size follows the threads that may use it.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            "pool_size": app.config["DATABASE_POOL_SIZE"], "max_overflow": app.config["DATABASE_MAX_OVERFLOW"],
+            **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     from security.files import private_sqlite
 

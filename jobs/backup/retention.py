@@ -78,12 +78,17 @@ class Outcome:
 
 
 def decide(repo: Repository, policy: dict[str, int]) -> Outcome:
-    """What the policy keeps and forgets in ``repo`` now; changes nothing."""
-    snapshots = repo.snapshots([TAG])
+    """What the policy keeps and forgets in ``repo`` now; changes nothing.
+
+    One restic command: its dry run lists every snapshot of the tag, kept or not (each
+    restic command opens the repository, a key derivation of about half a second)."""
     if not policy:
-        return Outcome([s["id"] for s in snapshots], [])
+        return Outcome([s["id"] for s in repo.snapshots([TAG])], [])
     output = repo.run("forget", "--dry-run", "--group-by", "host", "--tag", TAG, *keep_args(policy)).stdout
-    chosen = {snap["id"] for group in json.loads(output or "[]") or [] for snap in group.get("keep") or []}
+    groups = json.loads(output or "[]") or []
+    chosen = {snap["id"] for group in groups for snap in group.get("keep") or []}
+    listed = {snap["id"]: snap for group in groups for snap in (group.get("keep") or []) + (group.get("remove") or [])}
+    snapshots = sorted(listed.values(), key=lambda snap: snap["time"])
     keep = with_chains(snapshots, chosen)
     return Outcome([s["id"] for s in snapshots if s["id"] in keep], [s["id"] for s in snapshots if s["id"] not in keep])
 
@@ -92,8 +97,7 @@ def apply(repo: Repository, policy: dict[str, int]) -> Outcome:
     """Forget what the policy does not keep, then prune the data only they referred to."""
     outcome = decide(repo, policy)
     if outcome.forgotten:
-        repo.forget(outcome.forgotten, prune=False)
-        repo.run("prune")
+        repo.forget(outcome.forgotten, prune=True)
     return outcome
 
 

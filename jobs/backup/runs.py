@@ -218,8 +218,22 @@ def _run(run: BackupRun, configured: list[str], full: bool, echo) -> None:
     db.session.commit()
 
     staging = staging_dir()
-    shutil.rmtree(staging, ignore_errors=True)
+    shutil.rmtree(staging, ignore_errors=True)  # a killed run's leftovers
     staging.mkdir(parents=True)
+    try:
+        _land(run, reachable, copies, configured, kind, base, continued, staging, echo)
+    finally:
+        # The staging copy is as large as the database: it never outlives its run.
+        shutil.rmtree(staging, ignore_errors=True)
+    prune_changes()
+    landed = [c for c in copies.values() if c.ok]
+    if landed:
+        apply_retention(run, landed, echo)
+
+
+def _land(run: BackupRun, reachable: list[str], copies: dict, configured: list[str], kind: str,
+          base: int | None, continued: dict, staging: Path, echo) -> None:
+    """The staging area written, then given to restic for every reachable target."""
     store = attachments.root()
     store.mkdir(parents=True, exist_ok=True)
     # Checkpoints before the database: a checkpoint signed in between would name
@@ -291,9 +305,6 @@ def _run(run: BackupRun, configured: list[str], full: bool, echo) -> None:
     run.message = "; ".join(f"{c.target}: {c.error}" for c in failed) or None
     run.progress, run.progress_note, run.finished_at = 100, None, datetime.now()
     db.session.commit()
-    prune_changes()
-    if landed:
-        apply_retention(run, landed, echo)
 
 
 def apply_retention(run: BackupRun, landed: list[BackupCopy], echo) -> None:

@@ -81,7 +81,7 @@ def main(argv=None, echo=print) -> dict:
         config = workdir / "load_config.py"
         config.write_text(f"SQLALCHEMY_DATABASE_URI = {url!r}\nRATELIMIT_ENABLED = False\n")
         table.append(load.run({"DOSSIER_CONFIG": str(config), "DOSSIER_INSTANCE_DIR": str(instance)}, sample,
-                              clients=args.load_clients, seconds=args.load_seconds))
+                              clients=args.load_clients, seconds=args.load_seconds, database_url=url))
 
     result = {"officials": officials, "audit_events": events, "database": dialect,
               "python": sys.version.split()[0], "figures": [f.as_dict() for f in table]}

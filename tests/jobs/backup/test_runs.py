@@ -44,17 +44,57 @@ def test_an_incremental_backup_reads_only_the_changed_record_and_the_new_file(db
         assert before.bytes_read > 6 * MIB
         assert after.bytes_read * 20 < before.bytes_read, (after.bytes_read, before.bytes_read)
 
+    # What the snapshot holds, read back from the repository (the staging copy is gone).
     staging = Path(runs.staging_dir())
-    changed = {p.stem: [json.loads(line) for line in p.read_text().splitlines()]
-               for p in (staging / "database" / "changes").glob("*.jsonl")}
+    assert not staging.exists()
+    repository, snapshot = runs.repository(str(backup_targets[0])), incremental.copies[0].snapshot_id
+    content = json.loads(repository.dump(snapshot, f"{staging}/manifest.json"))
+    assert content["kind"] == "incremental"
+    changed = {Path(name).stem: [json.loads(line) for line in repository.dump(
+        snapshot, f"{staging}/{name}").decode().splitlines()] for name in content["files"]
+        if name.startswith("database/changes/")}
     assert [row["r"]["post"] for row in changed["official"]] == ["处长"]
     assert [row["k"] for row in changed["material"]] == [[added.id]]
-    content = json.loads((staging / "manifest.json").read_text())
-    assert content["kind"] == "incremental"
     assert len(content["store"]) == 4 and f"{added.stored_sha256[:2]}/{added.stored_sha256[2:4]}/" \
         f"{added.stored_sha256}" in content["store"]
     # The change log keeps only what some target does not hold yet.
     assert runs.prune_changes() == 0
+
+
+def test_no_run_leaves_its_staging_copy_behind(app, db, backup_targets, make_official):
+    """The staging area holds a copy of the whole database: after a run it is gone,
+    whether the run succeeded, failed at every target, or stopped with an error."""
+    make_official()
+    staging = Path(runs.staging_dir())
+    assert runs.run_backup(full=True).state == "succeeded"
+    assert not staging.exists()
+
+    # restic refuses every target (the repositories' password is not this one): a failed run.
+    password = Path(app.config["DOSSIER_BACKUP_PASSWORD_FILE"])
+    kept = password.read_bytes()
+    password.write_bytes(b"not the repositories' password\n")
+    try:
+        failed = runs.run_backup(full=True)
+    finally:
+        password.write_bytes(kept)
+    assert failed.state == "failed" and all(not c.ok for c in failed.copies)
+    assert not staging.exists()
+
+    # The manifest cannot be signed (a damaged key file): the run stops with the error.
+    import pytest
+
+    damaged = Path(app.instance_path) / "damaged-signing.key"
+    damaged.write_bytes(b"-----BEGIN PRIVATE KEY-----\nbroken\n-----END PRIVATE KEY-----\n")
+    saved = app.config.get("DOSSIER_AUDIT_SIGNING_KEY_FILE")
+    app.config["DOSSIER_AUDIT_SIGNING_KEY_FILE"] = str(damaged)
+    try:
+        with pytest.raises(ValueError):
+            runs.run_backup(full=True)
+    finally:
+        app.config["DOSSIER_AUDIT_SIGNING_KEY_FILE"] = saved
+        damaged.unlink()
+    assert db.session.scalar(select(BackupRun).order_by(BackupRun.id.desc())).state == "failed"
+    assert not staging.exists()
 
 
 def test_a_target_that_cannot_be_reached_does_not_stop_the_others(db, backup_targets, make_official, tmp_path):
