@@ -5,10 +5,10 @@ sees its own bump, and a rollback takes the bump back. Grants read inside such a
 are kept under the bumped value; once that value is reached again by a change that is
 committed, every request of the worker is served the rolled-back grant.
 
-No request path of today reads grants between an uncommitted grant write and
-``grants.invalidate()`` (approvals read before they write); this reproduces the mechanism
-itself, with the same calls a request makes, in a worker of its own (an app on the same
-database)."""
+So a request that writes a grant table, by any statement, shares nothing from then on
+(security.grants watches every statement, not only the writers that remember to say so);
+these reproduce the mechanism with the same calls a request makes, in a worker of its own
+(an app on the same database)."""
 
 import pytest
 from flask_appbuilder.security.sqla.models import Permission, PermissionView, ViewMenu, assoc_permissionview_role
