@@ -10,7 +10,7 @@ from flask_appbuilder import AppBuilder
 
 import models
 from models.db import db
-from security import audit, audit_hooks, checkpointing, keys, scope, unit_time
+from security import audit, audit_hooks, checkpointing, grants, keys, scope, unit_time
 
 from .extensions import csrf, migrate
 
@@ -67,6 +67,7 @@ def install_hooks() -> None:
     audit.use_session(db.session)
     audit_hooks.install()
     checkpointing.install()
+    grants.install()
 
 
 def create_app(overrides: dict | None = None) -> Flask:

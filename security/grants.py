@@ -15,10 +15,13 @@ worker from its next request. A request that changes grants itself (``invalidate
 and code outside a request read the tables directly.
 """
 
+import re
+
 from flask import current_app, has_request_context
 from flask_appbuilder import Model
 from flask_appbuilder.security.sqla.models import Permission, PermissionView, ViewMenu, assoc_permissionview_role
-from sqlalchemy import BigInteger, Column, Integer, select
+from sqlalchemy import BigInteger, Column, Integer, event, select
+from sqlalchemy.engine import Engine
 
 from security import request_state
 
@@ -58,6 +61,26 @@ def invalidate() -> None:
         state = request_state.current()
         state.grants.clear()
         state.generation = None
+
+
+# A statement that writes a grant table, however it is made (ORM flush, Core, raw SQL).
+_GRANT_WRITE = re.compile(r'\s*(?:insert\s+(?:or\s+\w+\s+)?into|update|delete\s+from|truncate(?:\s+table)?)\s+"?(?:%s)"?\b'
+                          % "|".join(GRANT_TABLES), re.IGNORECASE)
+
+
+def _watch_writes(conn, cursor, statement, parameters, context, executemany):
+    # Grants read after this request's own uncommitted write would be kept under a generation
+    # the write itself bumped (and a rollback takes back, to be reached again by another change),
+    # or under the one read before it: either way a grant never committed served by the worker.
+    if _GRANT_WRITE.match(statement):
+        invalidate()
+
+
+def install() -> None:
+    """Watch every engine's statements: a request that writes a grant table shares nothing more
+    (``invalidate``), whether or not its writer remembered to say so. Idempotent."""
+    if not event.contains(Engine, "before_cursor_execute", _watch_writes):
+        event.listen(Engine, "before_cursor_execute", _watch_writes)
 
 
 def _read(session, key) -> frozenset:
