@@ -57,6 +57,18 @@ def app(databases, tmp_path_factory, clamd):
 
 
 @pytest.fixture
+def second_app(app):
+    """Another worker or node: an app of its own (engine, pool, caches) on the same database."""
+    other = make_app(app.config["SQLALCHEMY_DATABASE_URI"])
+    yield other
+    with other.app_context():
+        from models.db import db
+
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
 def db(app):
     from models.db import db as _db
 

@@ -6,7 +6,7 @@ from sqlalchemy import select, text
 
 from models import PermissionRequest
 from security.grants import GRANT_TABLES, GrantGeneration
-from tests.apps import make_app, sign_in
+from tests.apps import sign_in
 from tests.matrix_forms import propose
 
 BACKUPS_LINK = 'href="/backups/'
@@ -36,18 +36,6 @@ def _inspector_sees_backups(client) -> tuple[bool, int]:
     # The menu alone (the workbench may offer the screen too).
     menu = page[page.index('<div class="navbar-collapse collapse">'):page.index('class="nav navbar-nav navbar-right"')]
     return BACKUPS_LINK in menu, client.get("/backups/").status_code
-
-
-@pytest.fixture
-def second_app(app):
-    """Another worker: an app of its own (its own caches) on the same database."""
-    other = make_app(app.config["SQLALCHEMY_DATABASE_URI"])
-    yield other
-    with other.app_context():
-        from models.db import db
-
-        db.session.remove()
-        db.engine.dispose()
 
 
 def test_a_grant_approved_in_one_worker_counts_at_once_in_every_worker(app, db, client, make_user, second_app):

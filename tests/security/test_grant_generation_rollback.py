@@ -10,25 +10,12 @@ So a request that writes a grant table, by any statement, shares nothing from th
 these reproduce the mechanism with the same calls a request makes, in a worker of its own
 (an app on the same database)."""
 
-import pytest
 from flask_appbuilder.security.sqla.models import Permission, PermissionView, ViewMenu, assoc_permissionview_role
 from sqlalchemy import delete, insert, select, text
 
 from security import grants
-from tests.apps import make_app
 
 PAIR = ("backups", "can_list")
-
-
-@pytest.fixture
-def worker(app):
-    other = make_app(app.config["SQLALCHEMY_DATABASE_URI"])
-    yield other
-    with other.app_context():
-        from models.db import db
-
-        db.session.remove()
-        db.engine.dispose()
 
 
 def _ids(db, role_name):
@@ -40,11 +27,11 @@ def _ids(db, role_name):
     return role_id, pv_id
 
 
-def _held(worker) -> bool:
+def _held(second_app) -> bool:
     """One request of the worker: does the inspector role hold the pair?"""
     from models.db import db
 
-    with worker.test_request_context("/"):
+    with second_app.test_request_context("/"):
         role_id = db.session.scalar(text("SELECT id FROM ab_role WHERE name = 'inspector'"))
         try:
             return PAIR in grants.of_roles(db.session, [role_id])
@@ -58,15 +45,15 @@ def _bump_elsewhere(db) -> None:
     db.session.commit()
 
 
-def test_a_grant_written_and_rolled_back_is_not_kept_by_the_worker(app, db, worker):
+def test_a_grant_written_and_rolled_back_is_not_kept_by_the_worker(app, db, second_app):
     from models.db import db as _db
 
     role_id, pv_id = _ids(db, "inspector")
     db.session.rollback()
-    assert not _held(worker)  # kept by the worker: not held
+    assert not _held(second_app)  # kept by the worker: not held
 
     # A request writes the grant, reads grants (first read of its generation: its own bump), rolls back.
-    with worker.test_request_context("/"):
+    with second_app.test_request_context("/"):
         session = _db.session
         session.execute(insert(assoc_permissionview_role).values(permission_view_id=pv_id, role_id=role_id))
         assert PAIR in grants.of_roles(session, [role_id])
@@ -79,14 +66,14 @@ def test_a_grant_written_and_rolled_back_is_not_kept_by_the_worker(app, db, work
     # The database is as before; the next committed change of any grant reaches the bumped value again.
     _bump_elsewhere(db)
     try:
-        assert not _held(worker), "the worker serves a grant that was rolled back"
+        assert not _held(second_app), "the worker serves a grant that was rolled back"
     finally:
         db.session.execute(delete(assoc_permissionview_role).where(
             assoc_permissionview_role.c.role_id == role_id, assoc_permissionview_role.c.permission_view_id == pv_id))
         db.session.commit()
 
 
-def test_a_grant_read_after_an_uncommitted_write_under_the_requests_generation_is_not_kept(app, db, worker):
+def test_a_grant_read_after_an_uncommitted_write_under_the_requests_generation_is_not_kept(app, db, second_app):
     """The generation read first (as every request's first access check does), then the write,
     then grants of a set of roles not kept yet, then a rollback: kept under the generation that
     is still the database's, with nothing committed since."""
@@ -95,14 +82,14 @@ def test_a_grant_read_after_an_uncommitted_write_under_the_requests_generation_i
     role_id, pv_id = _ids(db, "inspector")
     other_id = db.session.scalar(text("SELECT id FROM ab_role WHERE name = 'auditor'"))
     db.session.rollback()
-    with worker.test_request_context("/"):
+    with second_app.test_request_context("/"):
         session = _db.session
         assert grants.generation(session) is not None  # the request's first access check
         session.execute(insert(assoc_permissionview_role).values(permission_view_id=pv_id, role_id=role_id))
         assert PAIR in grants.of_roles(session, [role_id, other_id])
         session.rollback()
         session.remove()
-    with worker.test_request_context("/"):
+    with second_app.test_request_context("/"):
         try:
             assert PAIR not in grants.of_roles(_db.session, [role_id, other_id]), \
                 "the worker serves a grant that was rolled back"
