@@ -227,3 +227,21 @@ def legacy_material(official, content: bytes, **overrides):
     db.session.add(material)
     db.session.commit()
     return material
+
+
+# A page every signed-in role in these tests may open; signed out, it sends to the sign-in page.
+SIGNED_IN_PAGE = "/officialview/list/"
+
+
+def session_copy(app, client):
+    """Another browser holding ``client``'s session cookie, on ``app`` (this app, or another
+    node's: the cookie saved, copied, stolen, or sent by the proxy to another node)."""
+    other = app.test_client()
+    other.set_cookie("session", client.get_cookie("session").value)
+    return other
+
+
+def opens_nothing(client) -> bool:
+    """The client's session is over: the page sends it to the sign-in page."""
+    response = client.get(SIGNED_IN_PAGE)
+    return response.status_code == 302 and "/login" in response.headers["Location"]

@@ -10,28 +10,16 @@ from sqlalchemy import func, select
 
 from models import AccountSecurity, AuditEvent, PermissionRequest
 from tests.apps import make_app, sign_in
-from tests.helpers import messages
+from tests.helpers import SIGNED_IN_PAGE, messages, opens_nothing, session_copy
 
-PAGE = "/officialview/list/"
-
-
-def copy_of(app, client):
-    """Another browser holding the same session cookie (saved, copied, stolen)."""
-    other = app.test_client()
-    other.set_cookie("session", client.get_cookie("session").value)
-    return other
-
-
-def opens_nothing(client) -> bool:
-    response = client.get(PAGE)
-    return response.status_code == 302 and "/login" in response.headers["Location"]
+PAGE = SIGNED_IN_PAGE
 
 
 def test_a_cookie_saved_before_logout_opens_nothing(app, make_user):
     user = make_user("clerk", "D01")
     client = app.test_client()
     sign_in(client, user.username)
-    saved = copy_of(app, client)
+    saved = session_copy(app, client)
     assert saved.get(PAGE).status_code == 200
     client.post("/logout/")
     assert opens_nothing(saved)

@@ -5,27 +5,16 @@ schedulers taking each slot once: tests/jobs/test_scheduler_slots.py;
 ``python -m tests.benchmarks.scaleout`` checks all of it on two gunicorn masters."""
 
 from tests.apps import sign_in
+from tests.helpers import SIGNED_IN_PAGE, opens_nothing, session_copy
 
-PAGE = "/officialview/list/"
-
-
-def carried_to(instance, client):
-    """The browser's cookie, sent to the other instance (the proxy chose another node)."""
-    there = instance.test_client()
-    there.set_cookie("session", client.get_cookie("session").value)
-    return there
-
-
-def opens_nothing(client) -> bool:
-    response = client.get(PAGE)
-    return response.status_code == 302 and "/login" in response.headers["Location"]
+PAGE = SIGNED_IN_PAGE
 
 
 def test_signing_out_on_one_instance_ends_the_session_on_the_other(app, second_app, make_user):
     user = make_user("clerk", "D01")
     here = app.test_client()
     sign_in(here, user.username)
-    there = carried_to(second_app, here)
+    there = session_copy(second_app, here)
     assert there.get(PAGE).status_code == 200
     here.post("/logout/")
     assert opens_nothing(there)
@@ -40,7 +29,7 @@ def test_a_password_changed_on_one_instance_ends_the_other_sessions_on_both(app,
     changing.post("/resetmypassword/form", data={"password": "Quiet-Orchard-83", "conf_password": "Quiet-Orchard-83"})
     assert changing.get(PAGE).status_code == 200
     assert opens_nothing(old_here) and opens_nothing(old_there)
-    assert opens_nothing(carried_to(second_app, old_here))
+    assert opens_nothing(session_copy(second_app, old_here))
 
 
 def test_wrong_passwords_on_both_instances_lock_the_account_on_both(app, second_app, make_user):
@@ -55,4 +44,4 @@ def test_wrong_passwords_on_both_instances_lock_the_account_on_both(app, second_
         client = instance.test_client()
         sign_in(client, user.username)
         assert opens_nothing(client)
-    assert opens_nothing(carried_to(second_app, signed_in))
+    assert opens_nothing(session_copy(second_app, signed_in))
