@@ -110,6 +110,24 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def serving(port: int, seconds: float = 60) -> bool:
+    """Wait until the app started on ``port`` (a gunicorn a test or benchmark runs) answers its
+    sign-in page; False if it has not within ``seconds``."""
+    import http.client
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", "/login/")
+            if connection.getresponse().status == 200:
+                return True
+        except OSError:
+            time.sleep(0.2)
+    return False
+
+
 def stored_files() -> list:
     """Every file in the attachment store."""
     from models.storage import attachments

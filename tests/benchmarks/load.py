@@ -28,6 +28,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlencode
 
+from tests.helpers import free_port, serving
+
 from . import cpu
 from .dataset import PASSWORD
 from .measure import Figure, percentile
@@ -184,14 +186,6 @@ def _client(ports, seconds, officials, seed, cores, go, ready, results):
     results.put((port, samples, errors, kinds, time.process_time() - cpu_started, failures))
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def serve(env: dict, port: int, workers=None, threads=None, keepalive=None, cores=None,
           log: Path | None = None) -> subprocess.Popen:
     """gunicorn with the product's config file, its settings overridden where given, pinned to
@@ -207,15 +201,8 @@ def serve(env: dict, port: int, workers=None, threads=None, keepalive=None, core
         [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONFIG), "app:create_app()"], cwd=ROOT,
         env={**os.environ, **env, **settings}, stdout=subprocess.DEVNULL, stderr=open(log, "ab"),
         start_new_session=True, preexec_fn=(lambda: os.sched_setaffinity(0, cores)) if cores else None)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/login/")
-            if connection.getresponse().status == 200:
-                return server
-        except OSError:
-            time.sleep(0.2)
+    if serving(port):
+        return server
     server.kill()
     raise RuntimeError(f"gunicorn did not start: {log.read_text(errors='replace')[-2000:]}")
 

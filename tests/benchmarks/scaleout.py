@@ -35,6 +35,8 @@ import time
 import uuid
 from pathlib import Path
 
+from tests.helpers import free_port
+
 from . import cpu, load
 from .dataset import PASSWORD
 
@@ -168,7 +170,7 @@ def main(argv=None) -> int:
     work = Path(tempfile.mkdtemp(prefix="dossier-scaleout-"))
     env = _config(work / "scaleout_config.py", url)
     server_cores, client_cores = cpu.split_cores()
-    ports = [load.free_port(), load.free_port()]
+    ports = [free_port(), free_port()]
     servers, schedulers, logs = [], [], [work / "scheduler-a.log", work / "scheduler-b.log"]
     try:
         for port in ports:

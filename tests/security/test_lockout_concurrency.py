@@ -7,7 +7,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 import uuid
 from pathlib import Path
 from urllib.parse import urlencode
@@ -15,7 +14,7 @@ from urllib.parse import urlencode
 from sqlalchemy import func, select
 
 from models import AuditEvent
-from tests.helpers import free_port, subprocess_config
+from tests.helpers import free_port, serving, subprocess_config
 
 ROOT = Path(__file__).resolve().parents[2]
 ATTEMPTS = 20
@@ -27,15 +26,8 @@ def serve(env, port, workers=3):
         [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", "--timeout", "60",
          "app:create_app()"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         start_new_session=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/login/")
-            if connection.getresponse().status == 200:
-                return server
-        except OSError:
-            time.sleep(0.2)
+    if serving(port):
+        return server
     server.kill()
     raise AssertionError(f"gunicorn did not start: {server.stderr.read().decode()[-2000:]}")
 
